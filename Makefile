@@ -1,0 +1,42 @@
+# The course's commands. `make book` builds the site, `make test` runs every test.
+# Both create the virtual environment in .venv/ on first use (pinned install)
+# and reuse it afterwards; it is reinstalled when a requirements file changes.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: setup book test test-fast assign bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+book: $(STAMP)  ## build the website into _build/html (executes every chapter; warnings are errors)
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP)  ## the whole suite: unit, autograder, notebooks (nbval) and the site in a browser
+	$(PY) -m autograder assign --check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)  ## unit tests only (seconds)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+assign: $(STAMP)  ## regenerate labs/ from solutions/
+	$(PY) -m autograder assign
+
+bench: $(STAMP)  ## speed and quality benchmarks against the reference libraries
+	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check embedlab autograder tests benchmarks
+
+clean:
+	rm -rf _build

