@@ -78,14 +78,15 @@ class Embeddings:
             raise TypeError(f"words are strings; got {type(word).__name__} {word!r}.") from None
 
     def suggest(self, word: str, n: int = 3) -> list[str]:
-        """Vocabulary words spelled like ``word`` (cheap pre-filter, then difflib)."""
+        """Vocabulary words spelled like ``word``: close spellings (difflib), earliest rows first."""
         if not isinstance(word, str) or not word:
             return []
         low = word.lower()
         if low != word and low in self._index:
             return [low]
         pool = [w for w in self._index if w[:1] == low[:1] and abs(len(w) - len(low)) <= 2]
-        return difflib.get_close_matches(low, pool, n=n, cutoff=0.7)
+        close = difflib.get_close_matches(low, pool, n=10, cutoff=0.7)
+        return sorted(close, key=self._index.__getitem__)[:n]  # frequent words first
 
     def __getitem__(self, word: str) -> np.ndarray:
         return self.vectors[self.index(word)]

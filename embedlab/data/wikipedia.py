@@ -19,6 +19,8 @@ __all__ = ["WIKIPEDIA_FILE", "Article", "load_wikipedia", "wikipedia_sentences",
 WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_EMPHASIS = re.compile(r"'{2,}")  # ''italic'' and '''bold''' quotes left by filter_wiki
+_HEADING = re.compile(r"^(=+)\s*(.*?)\s*\1\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ def tokenize(text: str) -> list[str]:
 def _clean(markup: str) -> str:
     wikicorpus = _gensim("corpora.wikicorpus")
     text = wikicorpus.filter_wiki(markup)
+    text = _HEADING.sub(r"\2", _EMPHASIS.sub("", text))
     text = re.sub(r"[ \t]+", " ", text)
     return _BLANK_LINES.sub("\n\n", text).strip()
 
