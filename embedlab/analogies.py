@@ -108,7 +108,7 @@ def evaluate_analogies(
         if method == "3cosadd":
             scores = (b + c - a) @ unit_t  # the query's length does not change the ranking
         else:
-            cos = lambda x: (x @ unit_t + 1) / 2  # noqa: E731
+            cos = lambda x: (x @ unit_t + 1) / 2
             scores = cos(b) * cos(c) / (cos(a) + 1e-6)
         if case_variants:  # never answer with a question word or a case variant of one
             for j in range(3):
@@ -119,7 +119,7 @@ def evaluate_analogies(
 
     hits = predicted == ids[:, 3]
     per_section: dict[str, tuple[int, int]] = {}
-    for name, hit in zip(kept_section, hits):
+    for name, hit in zip(kept_section, hits, strict=True):
         c, t = per_section.get(name, (0, 0))
         per_section[name] = (c + int(hit), t + 1)
     words = emb.words

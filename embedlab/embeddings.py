@@ -135,7 +135,7 @@ class Embeddings:
             query = self.unit_vectors[pos].sum(0) - self.unit_vectors[neg].sum(0)
             scores = unit @ normalize(query)
         elif method == "3cosmul":
-            shifted = lambda idx: (unit @ self.unit_vectors[idx].T + 1) / 2  # noqa: E731
+            shifted = lambda idx: (unit @ self.unit_vectors[idx].T + 1) / 2
             scores = np.prod(shifted(pos), axis=1) / (np.prod(shifted(neg), axis=1) + 1e-6)
         else:
             raise ValueError(f"unknown method {method!r}; use '3cosadd' or '3cosmul'.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["as_vectors", "dot", "cosine_similarity", "euclidean_distance", "normalize", "top_k"]
+__all__ = ["as_vectors", "cosine_similarity", "dot", "euclidean_distance", "normalize", "top_k"]
 
 
 def as_vectors(x, name: str = "x") -> np.ndarray:

@@ -56,7 +56,7 @@ def evaluate_word_pairs(
     known = [(vocab[a.lower()], vocab[b.lower()], s) for a, b, s in pairs if a.lower() in vocab and b.lower() in vocab]
     if len(known) < 3:
         raise ValueError(f"only {len(known)} of {len(pairs)} pairs are in the vocabulary; cannot correlate.")
-    ia, ib, human = (np.array(col) for col in zip(*known))
+    ia, ib, human = (np.array(col) for col in zip(*known, strict=True))
     unit = normalize(emb.vectors[np.concatenate([ia, ib])].astype(np.float64))
     model = np.sum(unit[: len(ia)] * unit[len(ia) :], axis=1)
     spearman = float(np.corrcoef(_ranks(model), _ranks(human))[0, 1])

@@ -8,7 +8,7 @@ import os
 from functools import lru_cache
 from types import ModuleType
 
-__all__ = ["MissingPackageError", "DataIntegrityError", "require", "sha256_of"]
+__all__ = ["DataIntegrityError", "MissingPackageError", "require", "sha256_of"]
 
 
 class MissingPackageError(ModuleNotFoundError):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ._packages import DataIntegrityError, require
 
-__all__ = ["load_analogy_questions", "load_wordsim353", "load_simlex999", "gensim_datapath"]
+__all__ = ["gensim_datapath", "load_analogy_questions", "load_simlex999", "load_wordsim353"]
 
 
 def gensim_datapath(name: str) -> Path:

@@ -22,9 +22,9 @@ from ._packages import DataIntegrityError, MissingPackageError, require, sha256_
 __all__ = [
     "MINILM_HUB_NAME",
     "MINILM_SAFETENSORS_SHA256",
-    "minilm_path",
-    "load_token_embeddings",
     "load_sentence_model",
+    "load_token_embeddings",
+    "minilm_path",
 ]
 
 MINILM_HUB_NAME = "sentence-transformers/all-MiniLM-L6-v2"

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ._packages import require
 
-__all__ = ["WIKIPEDIA_FILE", "Article", "load_wikipedia", "wikipedia_sentences", "tokenize"]
+__all__ = ["WIKIPEDIA_FILE", "Article", "load_wikipedia", "tokenize", "wikipedia_sentences"]
 
 WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -54,12 +54,13 @@ def _articles(min_words: int) -> tuple[Article, ...]:
     wikicorpus = _gensim("corpora.wikicorpus")
     path = _gensim("test.utils").datapath(WIKIPEDIA_FILE)
     out = []
-    for title, markup, pageid in wikicorpus.extract_pages(bz2.open(path), ("0",)):
-        if markup.lstrip().lower().startswith("#redirect"):
-            continue
-        text = _clean(markup)
-        if len(tokenize(text)) >= min_words:
-            out.append(Article(title=title, pageid=pageid, text=text))
+    with bz2.open(path) as dump:
+        for title, markup, pageid in wikicorpus.extract_pages(dump, ("0",)):
+            if markup.lstrip().lower().startswith("#redirect"):
+                continue
+            text = _clean(markup)
+            if len(tokenize(text)) >= min_words:
+                out.append(Article(title=title, pageid=pageid, text=text))
     return tuple(out)
 
 
