@@ -1,0 +1,103 @@
+"""Plotly figures for the course, rendered so they survive the book build.
+
+Importing this module picks the plotly renderer once for every chapter:
+``"notebook"`` embeds plotly.js in the output, so figures show in the built
+website with no network (plotly's default ``plotly_mimetype`` output is dropped
+by myst-nb with an ``unknown_mime_type`` warning). In Colab the ``"colab"``
+renderer is kept, because each Colab output lives in its own frame.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["OFFLINE_RENDERER", "heatmap", "setup_plotly", "similarity_heatmap"]
+
+OFFLINE_RENDERER = "embedlab"
+_CDN_SCRIPT = re.compile(r'<script src="https?://[^"]*mathjax[^"]*"></script>', re.IGNORECASE)
+
+
+def _register_offline_renderer() -> None:
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        """plotly.js embedded once per notebook; no script tag that needs the network."""
+
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            bundle["text/html"] = _CDN_SCRIPT.sub("", bundle["text/html"])
+            return bundle
+
+    if OFFLINE_RENDERER not in pio.renderers:
+        pio.renderers[OFFLINE_RENDERER] = OfflineNotebookRenderer()
+
+
+def setup_plotly() -> str:
+    """Choose the plotly renderer for where the code runs and return its name."""
+    import plotly.io as pio
+
+    _register_offline_renderer()
+    renderer = "colab" if "google.colab" in sys.modules else OFFLINE_RENDERER
+    pio.renderers.default = renderer
+    return renderer
+
+
+def heatmap(
+    values,
+    x: Sequence[str] | None = None,
+    y: Sequence[str] | None = None,
+    title: str = "",
+    zmid: float | None = 0.0,
+    colorscale: str = "RdBu_r",
+    height: int | None = None,
+    hover: str = "value",
+):
+    """An interactive heatmap of a matrix; hovering a cell shows its row, column and value."""
+    import plotly.graph_objects as go
+
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2:
+        raise ValueError(f"a heatmap needs a 2-D matrix; got shape {values.shape}.")
+    x = list(x) if x is not None else list(range(values.shape[1]))
+    y = list(y) if y is not None else list(range(values.shape[0]))
+    if len(x) != values.shape[1] or len(y) != values.shape[0]:
+        raise ValueError(
+            f"{len(y)} row labels and {len(x)} column labels for a matrix of shape {values.shape}."
+        )
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=[str(v) for v in x],
+            y=[str(v) for v in y],
+            zmid=zmid,
+            colorscale=colorscale,
+            hovertemplate=f"%{{y}} / %{{x}}<br>{hover} = %{{z:.3f}}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=height or max(300, 40 + 28 * len(y)),
+        margin=dict(l=10, r=10, t=50 if title else 10, b=10),
+        yaxis=dict(autorange="reversed", type="category"),
+        xaxis=dict(type="category"),
+    )
+    return fig
+
+
+def similarity_heatmap(words: Sequence[str], similarities, title: str = "Cosine similarity"):
+    """A square word-by-word similarity matrix on a fixed [-1, 1] colour scale, values printed in the cells."""
+    similarities = np.asarray(similarities, dtype=float)
+    if similarities.shape != (len(words), len(words)):
+        raise ValueError(f"{len(words)} words need a {len(words)}x{len(words)} matrix; got {similarities.shape}.")
+    fig = heatmap(similarities, words, words, title=title, hover="cosine", height=120 + 28 * len(words))
+    fig.update_traces(zmin=-1, zmax=1, texttemplate="%{z:.2f}", textfont=dict(size=9))
+    fig.update_layout(xaxis=dict(tickangle=-45))
+    return fig
+
+
+setup_plotly()
