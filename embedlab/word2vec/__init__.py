@@ -1,0 +1,43 @@
+"""word2vec from scratch in numpy: skip-gram with negative sampling, and the full-softmax original.
+
+Small modules, one idea each: :mod:`.vocab` (which words, how often),
+:mod:`.sampling` (subsampling, windows, pairs, noise words), :mod:`.sgns` (loss,
+gradients, one SGD step), :mod:`.shared_negatives` (the fast block step),
+:mod:`.softmax` (the textbook full-softmax model) and :mod:`.trainer`.
+"""
+
+from .sampling import (
+    context_pairs,
+    draw_negatives,
+    keep_probabilities,
+    noise_distribution,
+    reduced_windows,
+    subsample,
+)
+from .sgns import RowGroups, log_sigmoid, scatter_add, sgd_step, sgns_gradients, sgns_loss, sigmoid
+from .shared_negatives import shared_negative_step
+from .trainer import Word2VecResult, sentence_blocks, train_word2vec
+from .vocab import Vocabulary, build_vocab, encode
+
+__all__ = [
+    "RowGroups",
+    "Vocabulary",
+    "Word2VecResult",
+    "build_vocab",
+    "context_pairs",
+    "draw_negatives",
+    "encode",
+    "keep_probabilities",
+    "log_sigmoid",
+    "noise_distribution",
+    "reduced_windows",
+    "scatter_add",
+    "sentence_blocks",
+    "sgd_step",
+    "sgns_gradients",
+    "sgns_loss",
+    "shared_negative_step",
+    "sigmoid",
+    "subsample",
+    "train_word2vec",
+]

@@ -1,0 +1,118 @@
+"""Skip-gram with negative sampling (SGNS): the loss, its gradients and one SGD step, for a batch of pairs.
+
+For a center word with input vector ``v``, its true context word with output vector
+``u_o`` and ``K`` noise words with output vectors ``u_1..u_K``, the loss is
+
+    -log σ(u_o · v) - Σ_k log σ(-u_k · v)
+
+i.e. logistic regression that tells the true context apart from ``K`` random words.
+Everything here is batched over pairs: no Python loop per pair.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+__all__ = ["sigmoid", "log_sigmoid", "sgns_loss", "sgns_gradients", "RowGroups", "scatter_add", "sgd_step"]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function ``σ(x) = 1 / (1 + exp(-x))``, elementwise, keeping float32 as float32.
+
+    For very negative ``x``, ``exp(-x)`` overflows to ``inf`` and the result is exactly 0.
+    """
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
+
+
+def log_sigmoid(x: np.ndarray) -> np.ndarray:
+    """``log σ(x) = -log(1 + exp(-x))``, computed stably for any ``x`` (no overflow, no ``log(0)``)."""
+    x = np.asarray(x)
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def sgns_loss(center: np.ndarray, context: np.ndarray, negatives: np.ndarray) -> np.ndarray:
+    """The SGNS loss of every pair in a batch.
+
+    Shapes: ``center`` (B, d) input vectors of the center words; ``context`` (B, d)
+    output vectors of their true context words; ``negatives`` (B, K, d) output vectors
+    of K noise words per pair. Returns shape (B,): the loss of each pair.
+    """
+    positive = np.einsum("bd,bd->b", center, context)
+    negative = np.einsum("bd,bkd->bk", center, negatives)
+    return -log_sigmoid(positive) - log_sigmoid(-negative).sum(axis=1)
+
+
+def sgns_gradients(
+    center: np.ndarray, context: np.ndarray, negatives: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of each pair's loss (see :func:`sgns_loss`) with respect to its three inputs.
+
+    Returns ``(d_center, d_context, d_negatives)`` with the shapes of the inputs,
+    (B, d), (B, d), (B, K, d); row ``b`` is the gradient of ``loss[b]``, so together
+    they are the gradient of ``sgns_loss(...).sum()``. With ``σ`` the sigmoid:
+
+    * ``d_context  = (σ(u_o·v) - 1) v``
+    * ``d_negatives[k] = σ(u_k·v) v``
+    * ``d_center   = (σ(u_o·v) - 1) u_o + Σ_k σ(u_k·v) u_k``
+    """
+    g_pos = sigmoid(np.einsum("bd,bd->b", center, context)) - 1  # (B,)
+    g_neg = sigmoid(np.einsum("bd,bkd->bk", center, negatives))  # (B, K)
+    d_center = g_pos[:, None] * context + np.einsum("bk,bkd->bd", g_neg, negatives)
+    d_context = g_pos[:, None] * center
+    d_negatives = g_neg[:, :, None] * center[:, None, :]
+    return d_center, d_context, d_negatives
+
+
+class RowGroups:
+    """Which positions of ``rows`` name the same row: built once, used to sum many value arrays.
+
+    A sparse (n_unique, n) 0/1 matrix whose product with ``values`` (n, d) sums the
+    values of repeated rows; several times faster than ``np.add.at``.
+    """
+
+    def __init__(self, rows: np.ndarray):
+        rows = np.asarray(rows).ravel()
+        self.unique, inverse = np.unique(rows, return_inverse=True)
+        self.n = len(rows)
+        self._matrix = sparse.csr_matrix(
+            (np.ones(self.n, dtype=np.float32), (inverse.ravel(), np.arange(self.n))),
+            shape=(len(self.unique), self.n),
+        )
+
+    def add_to(self, target: np.ndarray, values: np.ndarray) -> None:
+        """``target[rows[i]] += values[i]`` for every ``i``, in place."""
+        target[self.unique] += self._matrix @ values.reshape(self.n, -1)
+
+
+def scatter_add(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    """``target[rows[i]] += values[i]`` for every ``i``, summing repeated rows (in place).
+
+    The same result as ``np.add.at(target, rows, values)``, computed as a sparse matrix product.
+    """
+    RowGroups(rows).add_to(target, np.asarray(values, dtype=target.dtype))
+
+
+def sgd_step(
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    centers: np.ndarray,
+    contexts: np.ndarray,
+    negatives: np.ndarray,
+    lr: float,
+) -> float:
+    """One SGD step on a batch of pairs, updating ``w_in`` (V, d) and ``w_out`` (V, d) in place.
+
+    ``centers`` (B,) and ``contexts`` (B,) are word ids, ``negatives`` (B, K) noise word
+    ids. Each pair moves its rows by ``-lr`` times its own gradient (word2vec's
+    per-pair step; rows shared by several pairs receive the sum). Returns the
+    batch's mean loss before the step.
+    """
+    v, u_o, u_neg = w_in[centers], w_out[contexts], w_out[negatives]
+    loss = sgns_loss(v, u_o, u_neg)
+    d_center, d_context, d_negatives = sgns_gradients(v, u_o, u_neg)
+    scatter_add(w_in, centers, -lr * d_center)
+    scatter_add(w_out, np.concatenate([contexts, np.ravel(negatives)]),
+                -lr * np.concatenate([d_context, d_negatives.reshape(-1, w_out.shape[1])]))
+    return float(loss.mean())
