@@ -16,6 +16,7 @@ from .sampling import (
 )
 from .sgns import RowGroups, log_sigmoid, scatter_add, sgd_step, sgns_gradients, sgns_loss, sigmoid
 from .shared_negatives import shared_negative_step
+from .softmax import softmax_gradients, softmax_loss, train_softmax_skipgram
 from .trainer import Word2VecResult, sentence_blocks, train_word2vec
 from .vocab import Vocabulary, build_vocab, encode
 
@@ -38,6 +39,9 @@ __all__ = [
     "sgns_loss",
     "shared_negative_step",
     "sigmoid",
+    "softmax_gradients",
+    "softmax_loss",
     "subsample",
+    "train_softmax_skipgram",
     "train_word2vec",
 ]

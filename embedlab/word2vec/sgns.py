@@ -68,17 +68,23 @@ def sgns_gradients(
 class RowGroups:
     """Which positions of ``rows`` name the same row: built once, used to sum many value arrays.
 
-    A sparse (n_unique, n) 0/1 matrix whose product with ``values`` (n, d) sums the
-    values of repeated rows; several times faster than ``np.add.at``.
+    A sparse (n_unique, n) matrix whose product with ``values`` (n, d) sums the
+    values of repeated rows; several times faster than ``np.add.at``. With ``cap``,
+    a row that occurs ``h`` times gets its mean value times ``min(h, cap)`` instead
+    of the sum (see :func:`embedlab.word2vec.shared_negatives.shared_negative_step`).
     """
 
-    def __init__(self, rows: np.ndarray):
+    def __init__(self, rows: np.ndarray, cap: float | None = None):
         rows = np.asarray(rows).ravel()
-        self.unique, inverse = np.unique(rows, return_inverse=True)
         self.n = len(rows)
-        self._matrix = sparse.csr_matrix(
-            (np.ones(self.n, dtype=np.float32), (inverse.ravel(), np.arange(self.n))),
-            shape=(len(self.unique), self.n),
+        order = np.argsort(rows, kind="stable")
+        sorted_rows = rows[order]
+        starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
+        self.unique = sorted_rows[starts]
+        hits = np.diff(np.r_[starts, self.n])
+        scale = np.ones(len(hits), np.float32) if cap is None else np.minimum(1, cap / hits).astype(np.float32)
+        self._matrix = sparse.csr_matrix(  # row j combines the positions order[starts[j]:starts[j+1]]
+            (np.repeat(scale, hits), order, np.r_[starts, self.n]), shape=(len(self.unique), self.n)
         )
 
     def add_to(self, target: np.ndarray, values: np.ndarray) -> None:

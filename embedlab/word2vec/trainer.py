@@ -64,9 +64,10 @@ def train_word2vec(
     seed: int = 0,
     workers: int = 2,
     method: str = "shared",
-    block_size: int = 2048,
+    block_size: int = 1024,
     group_size: int = 32,
-    shared_noise: int = 64,
+    shared_noise: int = 32,
+    hot_row_cap: float | None = 4.0,
     progress: bool = True,
     on_epoch_end: Callable[[int, Embeddings], None] | None = None,
 ) -> Word2VecResult:
@@ -74,7 +75,8 @@ def train_word2vec(
 
     ``method="shared"`` (fast) shares ``shared_noise`` noise words among each
     ``group_size`` neighbouring centers, weighted to match ``negative`` independent
-    negatives per pair (see :mod:`embedlab.word2vec.shared_negatives`);
+    negatives per pair, and caps how far a frequently hit row moves in one block
+    (``hot_row_cap``; see :mod:`embedlab.word2vec.shared_negatives`);
     ``method="per_pair"`` draws ``negative`` noise words for every pair (the textbook
     step, :func:`embedlab.word2vec.sgns.sgd_step`). The learning rate decays linearly
     from ``alpha`` to ``min_alpha``. ``seed`` fixes every random draw; with
@@ -94,7 +96,7 @@ def train_word2vec(
         lr = alpha - (alpha - min_alpha) * (epoch + start / len(ids)) / epochs
         if method == "shared":
             noise_ids = draw_negatives(noise, (-(-len(tokens) // group_size), shared_noise), rng)
-            return shared_negative_step(w_in, w_out, tokens, sents, windows, noise_ids, negative, lr)
+            return shared_negative_step(w_in, w_out, tokens, sents, windows, noise_ids, negative, lr, hot_row_cap)
         centers, contexts = context_pairs(tokens, windows, sents)
         negatives = draw_negatives(noise, (len(centers), negative), rng)
         return sgd_step(w_in, w_out, centers, contexts, negatives, lr) * len(centers), len(centers)
