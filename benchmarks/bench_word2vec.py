@@ -64,7 +64,8 @@ def main() -> None:
         report[f"words_per_s_{name}"] = round(n_words / seconds)
         report[f"rho_{name}"] = round(rho, 4)
     ratio = report["words_per_s_embedlab"] / report["words_per_s_gensim"]
-    print(f"speed ratio embedlab / gensim: {ratio:.2f}  (rho {report['rho_embedlab']:.3f} vs {report['rho_gensim']:.3f})")
+    rhos = f"rho {report['rho_embedlab']:.3f} vs {report['rho_gensim']:.3f}"
+    print(f"speed ratio embedlab / gensim: {ratio:.2f}  ({rhos})")
     report.update(words_per_s_ratio=round(ratio, 3), numpy=np.__version__, python=platform.python_version())
     print(json.dumps(report))
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "keep_probabilities",
-    "subsample",
-    "reduced_windows",
     "context_pairs",
-    "noise_distribution",
     "draw_negatives",
+    "keep_probabilities",
+    "noise_distribution",
+    "reduced_windows",
+    "subsample",
 ]
 
 

@@ -3,7 +3,7 @@
 For a center word with input vector ``v``, its true context word with output vector
 ``u_o`` and ``K`` noise words with output vectors ``u_1..u_K``, the loss is
 
-    -log σ(u_o · v) - Σ_k log σ(-u_k · v)
+    -log sig(u_o · v) - Σ_k log sig(-u_k · v)
 
 i.e. logistic regression that tells the true context apart from ``K`` random words.
 Everything here is batched over pairs: no Python loop per pair.
@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-__all__ = ["sigmoid", "log_sigmoid", "sgns_loss", "sgns_gradients", "RowGroups", "scatter_add", "sgd_step"]
+__all__ = ["RowGroups", "log_sigmoid", "scatter_add", "sgd_step", "sgns_gradients", "sgns_loss", "sigmoid"]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """The logistic function ``σ(x) = 1 / (1 + exp(-x))``, elementwise, keeping float32 as float32.
+    """The logistic function ``sigmoid(x) = 1 / (1 + exp(-x))``, elementwise, keeping float32 as float32.
 
     For very negative ``x``, ``exp(-x)`` overflows to ``inf`` and the result is exactly 0.
     """
@@ -27,7 +27,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def log_sigmoid(x: np.ndarray) -> np.ndarray:
-    """``log σ(x) = -log(1 + exp(-x))``, computed stably for any ``x`` (no overflow, no ``log(0)``)."""
+    """``log sigmoid(x) = -log(1 + exp(-x))``, computed stably for any ``x`` (no overflow, no ``log(0)``)."""
     x = np.asarray(x)
     return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
 
@@ -51,11 +51,11 @@ def sgns_gradients(
 
     Returns ``(d_center, d_context, d_negatives)`` with the shapes of the inputs,
     (B, d), (B, d), (B, K, d); row ``b`` is the gradient of ``loss[b]``, so together
-    they are the gradient of ``sgns_loss(...).sum()``. With ``σ`` the sigmoid:
+    they are the gradient of ``sgns_loss(...).sum()``. With ``sig`` the sigmoid function:
 
-    * ``d_context  = (σ(u_o·v) - 1) v``
-    * ``d_negatives[k] = σ(u_k·v) v``
-    * ``d_center   = (σ(u_o·v) - 1) u_o + Σ_k σ(u_k·v) u_k``
+    * ``d_context  = (sig(u_o·v) - 1) v``
+    * ``d_negatives[k] = sig(u_k·v) v``
+    * ``d_center   = (sig(u_o·v) - 1) u_o + Σ_k sig(u_k·v) u_k``
     """
     g_pos = sigmoid(np.einsum("bd,bd->b", center, context)) - 1  # (B,)
     g_neg = sigmoid(np.einsum("bd,bkd->bk", center, negatives))  # (B, K)

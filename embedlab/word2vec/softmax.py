@@ -16,7 +16,7 @@ from .sampling import context_pairs
 from .trainer import Word2VecResult
 from .vocab import build_vocab, encode
 
-__all__ = ["softmax_loss", "softmax_gradients", "train_softmax_skipgram"]
+__all__ = ["softmax_gradients", "softmax_loss", "train_softmax_skipgram"]
 
 
 def _log_softmax(scores: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from tqdm import tqdm
@@ -22,7 +23,7 @@ from .sgns import sgd_step
 from .shared_negatives import shared_negative_step
 from .vocab import Vocabulary, build_vocab, encode
 
-__all__ = ["Word2VecResult", "train_word2vec", "sentence_blocks"]
+__all__ = ["Word2VecResult", "sentence_blocks", "train_word2vec"]
 
 METHODS = ("shared", "per_pair")
 
@@ -42,7 +43,7 @@ def sentence_blocks(sentence_ids: np.ndarray, block_size: int) -> list[slice]:
     starts = np.flatnonzero(np.r_[True, sentence_ids[1:] != sentence_ids[:-1]])
     cuts = np.unique(starts[np.searchsorted(starts, np.arange(0, len(sentence_ids), block_size))])
     bounds = np.r_[cuts, len(sentence_ids)]
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    return [slice(int(a), int(b)) for a, b in pairwise(bounds) if b > a]
 
 
 def _initial_weights(n_words: int, dim: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +115,7 @@ def train_word2vec(
             jobs = [(epoch, tokens[b], sents[b], windows[b], int(kept[b.start]), i) for i, b in enumerate(blocks)]
             ends = [int(kept[b.stop - 1]) + 1 for b in blocks]
             done = 0
-            for (loss, pairs), end in zip(pool.map(lambda job: run_block(*job), jobs), ends):
+            for (loss, pairs), end in zip(pool.map(lambda job: run_block(*job), jobs), ends, strict=True):
                 losses.append(loss / max(pairs, 1))
                 bar.update(end - done)
                 done = end

@@ -51,7 +51,7 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 5) -> Vocab
             f"min_count={min_count} leaves no vocabulary: the most frequent word occurs only "
             f"{max(counter.values())} times. Lower min_count or use a larger corpus."
         )
-    words, counts = zip(*kept)
+    words, counts = zip(*kept, strict=True)
     return Vocabulary(list(words), np.array(counts))
 
 

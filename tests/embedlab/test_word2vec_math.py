@@ -44,8 +44,8 @@ def batch():
 def test_sgns_gradients_match_numerical_gradients(batch):
     center, context, negatives = batch
     analytic = sgns_gradients(center, context, negatives)
-    total = lambda: sgns_loss(center, context, negatives).sum()  # noqa: E731
-    for x, grad in zip((center, context, negatives), analytic):
+    total = lambda: sgns_loss(center, context, negatives).sum()
+    for x, grad in zip((center, context, negatives), analytic, strict=True):
         np.testing.assert_allclose(grad, numerical_gradient(total, x), atol=1e-6)
 
 
@@ -58,7 +58,7 @@ def test_softmax_gradients_match_numerical_gradients():
     rng = np.random.default_rng(1)
     center, w_out, contexts = rng.normal(size=(3, 4)), rng.normal(size=(7, 4)), np.array([0, 6, 2])
     d_center, d_w_out = softmax_gradients(center, w_out, contexts)
-    total = lambda: softmax_loss(center, w_out, contexts).sum()  # noqa: E731
+    total = lambda: softmax_loss(center, w_out, contexts).sum()
     np.testing.assert_allclose(d_center, numerical_gradient(total, center), atol=1e-6)
     np.testing.assert_allclose(d_w_out, numerical_gradient(total, w_out), atol=1e-6)
 
@@ -77,8 +77,9 @@ def test_shared_negative_step_matches_its_loss_numerically():
     new_in, new_out = w_in.copy(), w_out.copy()
     lr = 1e-3
     shared_negative_step(new_in, new_out, tokens, sentences, windows, noise, 5, lr, hot_row_cap=None)
-    np.testing.assert_allclose((w_in - new_in) / lr, numerical_gradient(lambda: loss_at(w_in, w_out), w_in), atol=1e-5)
-    np.testing.assert_allclose((w_out - new_out) / lr, numerical_gradient(lambda: loss_at(w_in, w_out), w_out), atol=1e-5)
+    for before, after in ((w_in, new_in), (w_out, new_out)):
+        numerical = numerical_gradient(lambda: loss_at(w_in, w_out), before)
+        np.testing.assert_allclose((before - after) / lr, numerical, atol=1e-5)
 
 
 def test_shared_negative_step_counts_the_same_pairs_as_context_pairs():
@@ -91,7 +92,7 @@ def test_shared_negative_step_counts_the_same_pairs_as_context_pairs():
 
 def test_context_pairs_respect_window_and_sentences():
     centers, contexts = context_pairs(np.array([10, 11, 12, 13]), np.array([1, 2, 1, 1]), np.array([0, 0, 0, 1]))
-    assert list(zip(centers, contexts)) == [(10, 11), (11, 10), (11, 12), (12, 11)]
+    assert list(zip(centers, contexts, strict=True)) == [(10, 11), (11, 10), (11, 12), (12, 11)]
 
 
 def test_keep_probabilities_follow_word2vec_formula():
