@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from book_helpers import load_config  # noqa: E402
+from book_helpers import load_config
 
 
 @pytest.fixture(scope="session")

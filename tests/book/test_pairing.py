@@ -27,7 +27,7 @@ def test_ipynb_is_in_sync_with_its_markdown_source(md):
     actual = cells(jupytext.read(ipynb))
     hint = f"out of sync; run: jupytext --to ipynb {md.relative_to(ROOT)}"
     assert len(actual) == len(expected), f"{ipynb.name}: {len(actual)} cells, source has {len(expected)}; {hint}"
-    for i, (a, e) in enumerate(zip(actual, expected)):
+    for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
         assert a == e, f"{ipynb.name} cell {i} differs from {md.name}; {hint}"
 
 

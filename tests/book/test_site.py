@@ -136,10 +136,12 @@ def test_page_in_a_real_browser(page, base_url, browser):
             tab.locator("mjx-container").first.wait_for(state="attached", timeout=15000)
 
         # the Colab button opens this page's notebook on GitHub, as configured in _config.yml
-        colab_links = sorted({a.get_attribute("href") for a in tab.locator('a[href*="colab.research.google.com"]').all()})
+        anchors = tab.locator('a[href*="colab.research.google.com"]').all()
+        colab_links = sorted({a.get_attribute("href") for a in anchors})
         if is_notebook_page(page):
             assert colab_links == [colab_url(page, load_config())]
-            assert (ROOT / f"{page}.ipynb").exists(), f"the Colab link points at {page}.ipynb, which is not in the repository"
+            notebook = ROOT / f"{page}.ipynb"
+            assert notebook.exists(), f"the Colab link points at {page}.ipynb, which is not in the repository"
         else:
             assert colab_links == [], f"{page} is not a notebook but links to Colab: {colab_links}"
 

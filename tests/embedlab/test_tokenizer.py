@@ -28,7 +28,7 @@ TRICKY = [
     "Embeddings are lookup tables!",
     "Don't stop-believing: it's 3.14159 (roughly)...",
     "Café naïve façade Ångström résumé",  # accents are stripped
-    "ΑΧΙΛΛΕΥΣ i.e. Achilles",  # word-final sigma lower-cases to σ, not ς
+    "ΑΧΙΛΛΕΥΣ i.e. Achilles",  # word-final capital sigma lower-cases like tokenizers does (not to final sigma)
     "東京は日本の首都です",  # CJK characters become single-character words
     "tab\tnew\nline\r\u00a0nbsp zero\u200bwidth",  # whitespace and format characters
     "emoji 🙂 and ☃ snowman",
