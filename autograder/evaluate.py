@@ -1,0 +1,60 @@
+"""Run one exercise's cases through an ``ask`` function and score the answers.
+
+``ask(request) -> reply`` is the only link to the student's code: in the
+notebook it calls :func:`autograder.kernel_side.handle` in process; in CI it
+sends the request to the sandboxed kernel. Both therefore grade alike.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import numpy as np
+
+from .judge import ExerciseResult, expected_plain, has_loop, judge_case, score_exercise
+from .kernel_side import encode
+from .spec import Case, Exercise
+
+__all__ = ["Ask", "evaluate", "TIMEOUT", "KERNEL_DIED"]
+
+Ask = Callable[[dict], dict]
+TIMEOUT, KERNEL_DIED = "Timeout", "KernelDied"
+
+
+def _values(exercise: Exercise, ask: Ask) -> list[str | None]:
+    reply = ask({"kind": "values", "targets": list(exercise.targets)})
+    if "error" in reply:
+        return [f"could not be read: {reply['error'].get('message')}"] * len(exercise.targets)
+    failures = []
+    for name, expected, value in zip(exercise.targets, exercise.reference(), reply["values"]):
+        message = judge_case(exercise, Case(), expected_plain(expected), {"value": value})
+        failures.append(None if message is None else f"`{name}` {message}")
+    return failures
+
+
+def _calls(exercise: Exercise, rng: np.random.Generator, ask: Ask) -> list[str | None]:
+    (target,) = exercise.targets
+    failures: list[str | None] = []
+    cases = list(exercise.cases(rng))
+    for i, case in enumerate(cases):
+        expected = None if case.raises else expected_plain(exercise.reference(*copy.deepcopy(case.args)))
+        reply = ask({"kind": "call", "target": target, "args": encode(list(case.args))})
+        if reply.get("error", {}).get("type") in (TIMEOUT, KERNEL_DIED):
+            # a function that hangs (or kills its kernel) once will do it again: the rest fail unasked
+            failures.extend([f"`{target}` {reply['error']['message']}"] * (len(cases) - i))
+            break
+        message = judge_case(exercise, case, expected, reply)
+        failures.append(None if message is None else f"`{target}` {message}")
+    return failures
+
+
+def evaluate(exercise: Exercise, rng: np.random.Generator, ask: Ask) -> ExerciseResult:
+    """Score ``exercise`` on the cases drawn from ``rng``."""
+    if exercise.kind == "values":
+        return score_exercise(exercise, _values(exercise, ask))
+    failures = _calls(exercise, rng, ask)
+    looped = exercise.forbid_loops and has_loop(
+        ask({"kind": "source", "target": exercise.targets[0]}).get("source")
+    )
+    return score_exercise(exercise, failures, looped)

@@ -1,0 +1,215 @@
+"""Lab 1: token embeddings and cosine similarity (MiniLM's token table).
+
+References come from embedlab; inputs are random matrices with rows of very
+different lengths (so a forgotten normalisation changes the answer) and random
+labels, drawn from the seed chosen at grading time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from embedlab import Embeddings, cosine_similarity, dot
+
+from ..spec import Case, Exercise, Lab, NearMiss
+
+WORDS = (
+    "king queen man woman prince princess apple banana cherry grape car bus train bike "
+    "happy sad joy anger good bad cat dog river ocean tree flower music dance doctor nurse "
+    "city village bread butter salt sugar"
+).split()
+
+
+def _vector(rng: np.random.Generator, d: int) -> np.ndarray:
+    return rng.standard_normal(d) * rng.uniform(0.2, 5.0)
+
+
+def _matrix(rng: np.random.Generator) -> np.ndarray:
+    n, d = int(rng.integers(6, 12)), int(rng.integers(3, 6))
+    return rng.standard_normal((n, d)) * rng.uniform(0.2, 5.0, size=(n, 1))
+
+
+def _table(rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+    E = _matrix(rng)
+    return E, [str(w) for w in rng.choice(WORDS, size=len(E), replace=False)]
+
+
+def _pair_cases(rng: np.random.Generator) -> list[Case]:
+    d = int(rng.integers(3, 9))
+    u = _vector(rng, d)
+    cases = [Case((_vector(rng, d), _vector(rng, d))) for _ in range(4)]
+    return [*cases, Case((u, 3.0 * u)), Case((u, -0.5 * u))]
+
+
+# -- references (embedlab) and near misses ------------------------------------------------
+
+def _cos(u, v) -> float:
+    return float(cosine_similarity(u, v))
+
+
+def _lookup(token: str, E, labels) -> np.ndarray:
+    return Embeddings(labels, E)[token]
+
+
+def _neighbours(token: str, k: int, E, labels) -> list[str]:
+    return [w for w, _ in Embeddings(labels, E).most_similar(token, topn=k)]
+
+
+def _ranked_by(scores: np.ndarray, token: str, k: int, labels, include_self: bool = False) -> list[str]:
+    order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    return [labels[i] for i in order if include_self or labels[i] != token][:k]
+
+
+def _print_check(case: Case, expected: float, stdout: str) -> str | None:
+    t1, t2 = case.args[0], case.args[1]
+    pattern = rf'Cosine similarity between "{re.escape(t1)}" and "{re.escape(t2)}" = (-?\d+(?:\.\d+)?)'
+    found = re.search(pattern, stdout)
+    if not found:
+        return (f'`print_similarity` should print a line like `Cosine similarity between "{t1}" and "{t2}" '
+                f'= {expected:.2f}`; it printed {stdout.strip()[:80]!r}.')
+    if abs(float(found.group(1)) - expected) > 0.006:
+        return f"`print_similarity` printed {found.group(1)}, but the similarity is {expected:.2f}."
+    return None
+
+
+# -- exercises -------------------------------------------------------------------------------
+
+ARRAYS = Exercise(
+    name="arrays",
+    points=1,
+    kind="values",
+    targets=("u", "v", "M", "M_shape"),
+    reference=lambda: (np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0]),
+                       np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), (2, 3)),
+    hint="u and v are 1-D arrays (np.array([...])), M a 2 x 3 array (a list of rows); M_shape is M.shape.",
+)
+
+GET_ROW = Exercise(
+    name="get_row",
+    points=1,
+    targets=("get_row",),
+    reference=lambda E, i: E[i],
+    cases=lambda rng: [Case((E, int(rng.integers(len(E))))) for E in (_matrix(rng) for _ in range(4))],
+    near_misses=(NearMiss("returned a column: rows are the first index, E[i].",
+                          lambda E, i: E[:, i % E.shape[1]]),),
+    hint="row i of a matrix is E[i] (or E[i, :]).",
+)
+
+GET_COLUMN = Exercise(
+    name="get_column",
+    points=1,
+    targets=("get_column",),
+    reference=lambda E, j: E[:, j],
+    cases=lambda rng: [Case((E, int(rng.integers(E.shape[1])))) for E in (_matrix(rng) for _ in range(4))],
+    near_misses=(NearMiss("returned a row: a column keeps every row and picks one position, E[:, j].",
+                          lambda E, j: E[j]),),
+    hint="column j is E[:, j]: all rows, position j.",
+)
+
+DOT_PRODUCT = Exercise(
+    name="dot_product",
+    points=1,
+    targets=("dot_product",),
+    reference=dot,
+    cases=_pair_cases,
+    near_misses=(NearMiss("returned the element-wise products: a dot product also sums them "
+                          "(np.matmul(u, v) does both).", lambda u, v: u * v),),
+    hint="np.matmul(u, v) (or u @ v) multiplies matching components and adds them up; return a float.",
+)
+
+COS_SIM = Exercise(
+    name="cos_sim",
+    points=2,
+    targets=("cos_sim",),
+    reference=_cos,
+    cases=_pair_cases,
+    near_misses=(
+        NearMiss("returned the plain dot product: divide by both vector lengths (np.linalg.norm).", dot),
+        NearMiss("divided by the length of only one vector: divide by |u| * |v|.",
+                 lambda u, v: dot(u, v) / np.linalg.norm(u)),
+        NearMiss("divided by the length of only one vector: divide by |u| * |v|.",
+                 lambda u, v: dot(u, v) / np.linalg.norm(v)),
+        NearMiss("returned the cosine distance 1 - cos: return the similarity itself.",
+                 lambda u, v: 1.0 - _cos(u, v)),
+        NearMiss("returned the angle: cosine similarity is the cosine of it, no arccos needed.",
+                 lambda u, v: float(np.arccos(_cos(u, v)))),
+    ),
+    hint="cos(u, v) = u·v / (|u| |v|); np.linalg.norm gives a length; return a float.",
+)
+
+GET_EMBEDDING = Exercise(
+    name="get_embedding",
+    points=1,
+    targets=("get_embedding",),
+    reference=_lookup,
+    cases=lambda rng: [
+        *(Case((labels[int(rng.integers(len(labels)))], E, labels)) for E, labels in
+          (_table(rng) for _ in range(3))),
+        Case(("qwertyuiop", *_table(rng)), raises="ValueError"),
+    ],
+    near_misses=(NearMiss("returned the row number: return the row itself, embeddings[index].",
+                          lambda token, E, labels: labels.index(token)),),
+    hint="find the token's position with labels.index(token), then take that row; "
+         "raise ValueError(...) for a token that is not in labels.",
+)
+
+PRINT_SIMILARITY = Exercise(
+    name="print_similarity",
+    points=1,
+    targets=("print_similarity",),
+    reference=lambda t1, t2, E, labels: _cos(_lookup(t1, E, labels), _lookup(t2, E, labels)),
+    cases=lambda rng: [Case((*(str(w) for w in rng.choice(labels, 2, replace=False)), E, labels))
+                       for E, labels in (_table(rng) for _ in range(3))],
+    check_stdout=_print_check,
+    near_misses=(NearMiss("returned the dot product: use your cos_sim.",
+                          lambda t1, t2, E, labels: dot(_lookup(t1, E, labels), _lookup(t2, E, labels))),),
+    hint='use get_embedding and cos_sim; print(f\'Cosine similarity between "{token1}" and "{token2}" '
+         '= {sim:.2f}\') and return sim.',
+)
+
+SIMILARITY_MATRIX = Exercise(
+    name="similarity_matrix",
+    points=2,
+    targets=("similarity_matrix",),
+    reference=lambda E: cosine_similarity(E, E),
+    cases=lambda rng: [Case((_matrix(rng),)) for _ in range(4)],
+    forbid_loops=True,
+    near_misses=(
+        NearMiss("returned E @ E.T without normalising: divide each row by its length first.",
+                 lambda E: E @ E.T),
+        NearMiss("compared columns instead of rows: normalise along axis=1 and use E_unit @ E_unit.T.",
+                 lambda E: cosine_similarity(E.T, E.T)),
+    ),
+    hint="normalise every row (np.linalg.norm(E, axis=1, keepdims=True)), then one matrix product "
+         "E_unit @ E_unit.T gives all the cosines at once.",
+)
+
+MOST_SIMILAR = Exercise(
+    name="most_similar",
+    points=2,
+    targets=("most_similar",),
+    reference=_neighbours,
+    cases=lambda rng: [Case((labels[int(rng.integers(len(labels)))], int(rng.integers(1, 5)), E, labels))
+                       for E, labels in (_table(rng) for _ in range(4))],
+    near_misses=(
+        NearMiss("included the token itself: leave it out of its own neighbours.",
+                 lambda t, k, E, labels: _ranked_by(cosine_similarity(E, _lookup(t, E, labels)), t, k, labels,
+                                                    include_self=True)),
+        NearMiss("ranked by dot product: rank by cosine similarity (long vectors should not win).",
+                 lambda t, k, E, labels: _ranked_by(E @ _lookup(t, E, labels), t, k, labels)),
+        NearMiss("returned the least similar tokens: sort by similarity in decreasing order.",
+                 lambda t, k, E, labels: _ranked_by(-cosine_similarity(E, _lookup(t, E, labels)), t, k, labels)),
+    ),
+    hint="compute the token's cosine with every row, sort in decreasing order (np.argsort(-sims)), "
+         "skip the token itself and return the first k labels as a list.",
+)
+
+LAB = Lab(
+    id="lab01",
+    title="Token embeddings and cosine similarity",
+    notebook="lab01_token_embeddings.ipynb",
+    exercises=(ARRAYS, GET_ROW, GET_COLUMN, DOT_PRODUCT, COS_SIM, GET_EMBEDDING, PRINT_SIMILARITY,
+               SIMILARITY_MATRIX, MOST_SIMILAR),
+)

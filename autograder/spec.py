@@ -1,0 +1,86 @@
+"""How a lab's exercises are described: plain data plus callables, one module per lab.
+
+A lab module (``autograder/labs/labNN.py``) builds one :class:`Lab` from
+:class:`Exercise` objects; :mod:`autograder.labs` registers it. Nothing here
+runs student code: the runner and :func:`autograder.check` do that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+__all__ = ["Case", "NearMiss", "Exercise", "Lab", "PUBLIC_SEED"]
+
+#: Seed of the cases ``check()`` shows in the notebook; grading draws a fresh seed instead.
+PUBLIC_SEED = 20240501
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the student's function: positional ``args``, or the exception it must raise."""
+
+    args: tuple = ()
+    raises: str | None = None
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A known wrong answer: when the student's result equals ``wrong(*args)``, show ``message``."""
+
+    message: str
+    wrong: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise.
+
+    ``kind="function"``: ``targets`` is one function name; it is called on every
+    case from ``cases(rng)`` and compared with ``reference(*case.args)``.
+    ``kind="values"``: ``targets`` names variables; ``reference()`` returns their
+    expected values in the same order.
+    """
+
+    name: str
+    points: float
+    targets: tuple[str, ...]
+    reference: Callable[..., Any]
+    cases: Callable[[np.random.Generator], Sequence[Case]] = lambda rng: [Case()]
+    kind: Literal["function", "values"] = "function"
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    hint: str = ""
+    near_misses: tuple[NearMiss, ...] = ()
+    #: extra check of what the call printed: ``(case, expected, stdout) -> message or None``
+    check_stdout: Callable[[Case, Any, str], str | None] | None = None
+    #: Python loops in the function's source halve its score (vectorisation exercises)
+    forbid_loops: bool = False
+
+    def __post_init__(self):
+        if self.kind == "function" and len(self.targets) != 1:
+            raise ValueError(f"exercise {self.name!r}: a function exercise has exactly one target.")
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A lab: its id (stamped into the notebook metadata), title, source notebook and exercises."""
+
+    id: str
+    title: str
+    notebook: str
+    exercises: tuple[Exercise, ...] = field(default_factory=tuple)
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(ex.points for ex in self.exercises))
+
+    def exercise(self, name: str) -> Exercise:
+        for ex in self.exercises:
+            if ex.name == name:
+                return ex
+        known = ", ".join(ex.name for ex in self.exercises)
+        raise KeyError(f"lab {self.id} has no exercise {name!r}; its exercises are: {known}.")
