@@ -77,10 +77,17 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from .report import load_report, markdown_table
+    import base64
+    import json
+
+    from .report import classroom_result, load_report, markdown_table
 
     try:
-        print(markdown_table(load_report(args.report)), end="")
+        data = load_report(args.report)
+        if args.format == "classroom":
+            print(base64.b64encode(json.dumps(classroom_result(data)).encode()).decode())
+        else:
+            print(markdown_table(data), end="")
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_UNGRADABLE
@@ -114,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="print a JSON report as a markdown table (for $GITHUB_STEP_SUMMARY)")
     p.add_argument("report", help="a report written by grade --json")
+    p.add_argument("--format", choices=["markdown", "classroom"], default="markdown",
+                   help="markdown table, or base64 JSON for GitHub Classroom's grading reporter")
     p.set_defaults(func=_summary)
     return parser
 

@@ -24,10 +24,12 @@ TIMEOUT, KERNEL_DIED = "Timeout", "KernelDied"
 
 def _values(exercise: Exercise, ask: Ask) -> list[str | None]:
     reply = ask({"kind": "values", "targets": list(exercise.targets)})
-    if "error" in reply:
-        return [f"could not be read: {reply['error'].get('message')}"] * len(exercise.targets)
+    values = reply.get("values")
+    if not isinstance(values, list) or len(values) != len(exercise.targets):
+        reason = reply.get("error", {}).get("message", "the answer was malformed")
+        return [f"could not be read: {reason}"] * len(exercise.targets)
     failures = []
-    for name, expected, value in zip(exercise.targets, exercise.reference(), reply["values"]):
+    for name, expected, value in zip(exercise.targets, exercise.reference(), values):
         message = judge_case(exercise, Case(), expected_plain(expected), {"value": value})
         failures.append(None if message is None else f"`{name}` {message}")
     return failures

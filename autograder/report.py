@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .judge import ExerciseResult
 
-__all__ = ["Report", "write_json", "write_junit", "markdown_table", "text_summary", "load_report"]
+__all__ = ["Report", "write_json", "write_junit", "markdown_table", "classroom_result", "text_summary",
+           "load_report"]
 
 
 @dataclass
@@ -100,3 +101,13 @@ def markdown_table(data: dict) -> str:
     if data.get("errors"):
         lines += ["", "**Errors while running the notebook**", ""] + [f"- {_cell(e)}" for e in data["errors"]]
     return "\n".join(lines) + "\n"
+
+
+def classroom_result(data: dict) -> dict:
+    """The report as a GitHub Classroom runner result (what ``autograding-grading-reporter`` adds up)."""
+    tests = [{"name": ex.get("name"), "status": "pass" if ex.get("passed") else "fail",
+              "score": ex.get("score", 0), "max_score": ex.get("max_score", 0),
+              "message": ex.get("feedback", ""), "test_code": "", "filename": "", "line_no": 0, "duration": 0}
+             for ex in data["exercises"]]
+    status = "error" if not tests else ("pass" if all(t["status"] == "pass" for t in tests) else "fail")
+    return {"version": 1, "status": status, "max_score": data.get("max_score", 0), "tests": tests}
