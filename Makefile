@@ -33,7 +33,7 @@ assign: $(STAMP)  ## regenerate labs/ from solutions/
 	$(PY) -m autograder assign
 
 bench: $(STAMP)  ## speed and quality benchmarks against the reference libraries
-	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
+	for script in benchmarks/bench_*.py; do $(PY) $$script --save || exit 1; done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check embedlab autograder tests benchmarks
