@@ -114,7 +114,12 @@ def equal(expected: Any, got: Any, rtol: float, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def _generic_message(expected: Any, got: Any) -> str:
+def _generic_message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 1e-6) -> str:
+    if (isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected)
+            and any(isinstance(e, (list, np.ndarray)) for e in expected)):
+        # several arrays returned at once (a tuple): say which one is wrong
+        i = next(i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if not equal(e, g, rtol, atol))
+        return f"value {i + 1} of the {len(got)} it returned is wrong: {_generic_message(expected[i], got[i])}"
     if got is None:
         return "returned None: did you forget `return`?"
     if isinstance(got, _Opaque) and got == "missing":
@@ -160,7 +165,7 @@ def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> 
     for near in exercise.near_misses:
         if equal(expected_plain(near.wrong(*case.args)), got, exercise.rtol, exercise.atol):
             return near.message
-    return _generic_message(expected, got)
+    return _generic_message(expected, got, exercise.rtol, exercise.atol)
 
 
 def has_loop(source: str | None) -> bool:

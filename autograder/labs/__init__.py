@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..spec import Lab
-from . import lab01
+from . import lab01, lab02
 
 __all__ = ["LABS", "get_lab", "find_exercise"]
 
-LABS: dict[str, Lab] = {lab.id: lab for lab in (lab01.LAB,)}
+LABS: dict[str, Lab] = {lab.id: lab for lab in (lab01.LAB, lab02.LAB)}
 
 
 def get_lab(lab_id: str) -> Lab:
