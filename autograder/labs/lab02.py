@@ -19,10 +19,9 @@ from embedlab import word2vec as w2v
 
 from ..spec import Case, Exercise, Lab, NearMiss
 
-WORDS = (
-    "the of and in to is was for as on by with from that at his an which are or "
-    "war king city music river water french army church light"
-).split()
+WORDS = ("the", "of", "and", "in", "to", "is", "was", "for", "as", "on", "by", "with", "from", "that", "at",
+         "his", "an", "which", "are", "or", "war", "king", "city", "music", "river", "water", "french", "army",
+         "church", "light")
 
 
 # -- input generators -------------------------------------------------------------------------
@@ -274,8 +273,8 @@ SGNS_LOSS = Exercise(
         NearMiss("left out the noise words' term - sum_k log sig(-u_k . v).",
                  lambda c, o, n: -w2v.log_sigmoid(_scores(c, o, n)[0])),
     ),
-    hint="pos = np.einsum('bd,bd->b', center, context); neg = np.einsum('bd,bkd->bk', center, negatives); "
-         "loss = -log(sigmoid(pos)) - log(sigmoid(-neg)).sum(axis=1), shape (B,).",
+    hint="np.einsum('bd,bd->b', center, context) and np.einsum('bd,bkd->bk', center, negatives) give the "
+         "dot products; sum the noise words' terms over axis=1 and keep one loss per pair, shape (B,).",
 )
 
 SGNS_GRADIENTS = Exercise(
@@ -298,9 +297,9 @@ SGNS_GRADIENTS = Exercise(
                  "loss.sum(), one row per pair, each row the gradient of its own pair's loss.",
                  lambda c, o, n: _gradients_with(c, o, n, scale=1.0 / len(c))),
     ),
-    hint="with g_pos = sigmoid(pos) - 1 (B,) and g_neg = sigmoid(neg) (B, K): d_context = g_pos[:, None] * center; "
-         "d_negatives = g_neg[:, :, None] * center[:, None, :]; d_center = g_pos[:, None] * context + "
-         "np.einsum('bk,bkd->bd', g_neg, negatives).",
+    hint="compute the coefficients g_pos = sigmoid(u_o . v) - 1, shape (B,), and g_neg = sigmoid(u_k . v), "
+         "shape (B, K), then broadcast them against the vectors (g_pos[:, None], g_neg[:, :, None]); "
+         "the noise words' part of d_center is np.einsum('bk,bkd->bd', g_neg, negatives).",
 )
 
 SGD_STEP = Exercise(
