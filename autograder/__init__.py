@@ -5,6 +5,6 @@ sandboxed kernel (:mod:`autograder.sandbox`) and are judged in the grader's
 own process (:mod:`autograder.judge`).
 """
 
-from .check import check
+from .feedback import check
 
 __all__ = ["check"]

@@ -17,7 +17,7 @@ from .labs import LABS
 from .notebook import METADATA_KEY, exercise_tag
 from .spec import Lab
 
-__all__ = ["student_version", "assign", "stale_labs", "AssignError"]
+__all__ = ["AssignError", "assign", "stale_labs", "student_version"]
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*(\n|$)",

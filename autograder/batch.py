@@ -14,7 +14,7 @@ from .grade import grade_submission
 from .labs import LABS
 from .sandbox import Limits
 
-__all__ = ["find_submissions", "grade_one_row", "grade_directory"]
+__all__ = ["find_submissions", "grade_directory", "grade_one_row"]
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -26,7 +26,7 @@ def grade_one_row(path: Path, lab_id: str | None, limits: Limits, seed: int | No
     """A gradebook row for one submission; any failure becomes a row with score 0 and the error."""
     try:
         report = grade_submission(path, lab_id, limits, seed)
-    except Exception as err:  # noqa: BLE001 - one broken submission must never stop the batch
+    except Exception as err:
         max_score = LABS[lab_id].max_score if lab_id in LABS else 0
         return {"submission": str(path), "lab": lab_id or "", "score": 0, "max_score": max_score,
                 "percent": 0.0, "errors": f"{type(err).__name__}: {err}"}
@@ -48,7 +48,7 @@ def grade_directory(folder: Path, csv_path: Path, lab_id: str | None = None, lim
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="notebook"):
             try:
                 rows.append(future.result())
-            except Exception as err:  # noqa: BLE001 - a worker that died still yields a row
+            except Exception as err:
                 rows.append({"submission": str(futures[future]), "lab": lab_id or "", "score": 0,
                              "max_score": 0, "percent": 0.0, "errors": f"grading crashed: {err}"})
     rows.sort(key=lambda r: r["submission"])
@@ -58,8 +58,8 @@ def grade_directory(folder: Path, csv_path: Path, lab_id: str | None = None, lim
 
 def _write_csv(rows: list[dict], path: Path) -> None:
     fixed = ["submission", "lab", "score", "max_score", "percent"]
-    exercise_cols = list(dict.fromkeys(k for r in rows for k in r if k not in fixed + ["errors"]))
+    exercise_cols = list(dict.fromkeys(k for r in rows for k in r if k not in [*fixed, "errors"]))
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fixed + exercise_cols + ["errors"], restval="")
+        writer = csv.DictWriter(f, fieldnames=[*fixed, *exercise_cols, "errors"], restval="")
         writer.writeheader()
         writer.writerows(rows)

@@ -16,7 +16,7 @@ from .judge import ExerciseResult, expected_plain, has_loop, judge_case, score_e
 from .kernel_side import encode
 from .spec import Case, Exercise
 
-__all__ = ["Ask", "evaluate", "TIMEOUT", "KERNEL_DIED"]
+__all__ = ["KERNEL_DIED", "TIMEOUT", "Ask", "evaluate"]
 
 Ask = Callable[[dict], dict]
 TIMEOUT, KERNEL_DIED = "Timeout", "KernelDied"
@@ -29,7 +29,7 @@ def _values(exercise: Exercise, ask: Ask) -> list[str | None]:
         reason = reply.get("error", {}).get("message", "the answer was malformed")
         return [f"could not be read: {reason}"] * len(exercise.targets)
     failures = []
-    for name, expected, value in zip(exercise.targets, exercise.reference(), values):
+    for name, expected, value in zip(exercise.targets, exercise.reference(), values, strict=True):
         message = judge_case(exercise, Case(), expected_plain(expected), {"value": value})
         failures.append(None if message is None else f"`{name}` {message}")
     return failures

@@ -17,7 +17,7 @@ import numpy as np
 from .kernel_side import encode
 from .spec import Case, Exercise
 
-__all__ = ["ExerciseResult", "to_plain", "expected_plain", "judge_case", "score_exercise", "has_loop"]
+__all__ = ["ExerciseResult", "expected_plain", "has_loop", "judge_case", "score_exercise", "to_plain"]
 
 
 @dataclass
@@ -110,7 +110,7 @@ def equal(expected: Any, got: Any, rtol: float, atol: float) -> bool:
     if isinstance(expected, list):
         items = got.tolist() if isinstance(got, np.ndarray) and got.dtype.kind == "U" else got
         return (isinstance(items, list) and len(items) == len(expected)
-                and all(equal(e, g, rtol, atol) for e, g in zip(expected, items)))
+                and all(equal(e, g, rtol, atol) for e, g in zip(expected, items, strict=True)))
     return type(got) is type(expected) and got == expected
 
 
@@ -125,7 +125,7 @@ def _generic_message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 
     if isinstance(got, _Opaque) and got == "missing":
         return "is not defined: run the cell that defines it (and do not rename it)."
     arr = _numeric_array(got)
-    if arr is not None and not np.all(np.isfinite(arr)) or (_is_number(got) and not np.isfinite(got)):
+    if (arr is not None and not np.all(np.isfinite(arr))) or (_is_number(got) and not np.isfinite(got)):
         return "contains NaN or inf: check for a division by zero."
     if _is_number(expected) and arr is not None and arr.size == 1:
         return (f"returned an array of shape {arr.shape} instead of a number: "

@@ -11,7 +11,7 @@ import nbformat
 from .labs import LABS
 from .spec import Lab
 
-__all__ = ["SubmissionError", "read_notebook", "identify_lab", "exercise_tag", "METADATA_KEY"]
+__all__ = ["METADATA_KEY", "SubmissionError", "exercise_tag", "identify_lab", "read_notebook"]
 
 METADATA_KEY = "autograder"
 MAX_NOTEBOOK_BYTES = 20 << 20

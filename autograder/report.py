@@ -9,8 +9,15 @@ from pathlib import Path
 
 from .judge import ExerciseResult
 
-__all__ = ["Report", "write_json", "write_junit", "markdown_table", "classroom_result", "text_summary",
-           "load_report"]
+__all__ = [
+    "Report",
+    "classroom_result",
+    "load_report",
+    "markdown_table",
+    "text_summary",
+    "write_json",
+    "write_junit",
+]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -70,7 +71,7 @@ class KernelRunner:
 
     # -- life cycle ---------------------------------------------------------------------
     def _start(self) -> None:
-        km = SandboxKernelManager(self.work, self.limits)
+        km = SandboxKernelManager(self.work, self.limits, name=f"k{self.restarts}")
         self._client = _CappedClient(nbformat.v4.new_notebook(), km=km, allow_errors=True,
                                      startup_timeout=60, iopub_timeout=5, record_timing=False)
         self._client.output_cap = self.limits.output_bytes
@@ -84,7 +85,7 @@ class KernelRunner:
         try:
             ctx.__exit__(None, None, None)
         finally:  # the client does not own the kernel manager, so the kernel is ours to kill
-            client.km.shutdown_kernel(now=True)
+            run_sync(client.km.shutdown_kernel)(now=True)
 
     def __enter__(self) -> KernelRunner:
         self._start()
@@ -138,15 +139,15 @@ class KernelRunner:
 
     def _responsive(self) -> bool:
         assert self._client is not None
-        self._client.km.interrupt_kernel()
+        run_sync(self._client.km.interrupt_kernel)()
         return self._execute("pass", 3).status == "ok"
 
     def run(self, code: str, timeout: float | None = None, keep: bool = True) -> CellRun:
         """Run ``code``; recover the kernel after a timeout or a crash. ``keep``: replay it after restarts."""
         result = self._execute(code, self.limits.cell_timeout if timeout is None else timeout)
-        if result.status == "timeout" and self.remaining() > 0 and self._client is not None:
-            if not self._responsive():
-                result.status = "died"
+        if result.status == "timeout" and self.remaining() > 0 and self._client is not None \
+                and not self._responsive():
+            result.status = "died"
         if result.status == "died":
             self._restart()
         elif keep and result.status in ("ok", "error"):

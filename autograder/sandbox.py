@@ -4,8 +4,8 @@ As root (CI), the kernel runs in its own network, mount and PID namespaces with
 every capability dropped: no network (loopback only; the grader talks to it
 over ZMQ IPC sockets in the work dir), every mount read-only except its work
 dir and fresh empty /tmp, /var/tmp, /dev/shm, and no view of other processes.
-(It keeps uid 0 without capabilities rather than becoming ``nobody`` because
-the interpreter may live under /root, e.g. pyenv, which ``nobody`` cannot read.) Without root the same kernel runs under the
+(It keeps uid 0 without capabilities rather than becoming ``nobody``: the
+interpreter may live under /root, e.g. pyenv, which ``nobody`` cannot read.) Without root the same kernel runs under the
 same resource limits only, and :func:`isolation_note` says what is missing.
 """
 
@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 
 __all__ = ["Limits", "SandboxKernelManager", "isolation_available", "isolation_note", "kernel_env", "make_workdir"]
 
@@ -90,15 +90,17 @@ def kernel_env(work: Path) -> dict[str, str]:
     return env
 
 
-class SandboxKernelManager(KernelManager):
-    """A kernel manager whose kernel command goes through ``sandbox_launch.py``."""
+class SandboxKernelManager(AsyncKernelManager):
+    """An (async, as nbclient needs) kernel manager whose kernel command goes through ``sandbox_launch.py``."""
 
-    def __init__(self, work: Path, limits: Limits, **kwargs):
+    def __init__(self, work: Path, limits: Limits, name: str = "k", **kwargs):
         self.isolated = isolation_available()
-        if self.isolated:
-            kwargs.update(transport="ipc", ip=str(work / "k"))
-        super().__init__(kernel_name="python3", connection_file=str(work / "kernel.json"), **kwargs)
+        if self.isolated:  # a fresh socket name per kernel, so a restarted kernel never sees old messages
+            kwargs.update(transport="ipc", ip=str(work / name))
+        super().__init__(kernel_name="python3", connection_file=str(work / f"{name}.json"), **kwargs)
         self.work, self.limits = work, limits
+        # Interrupt through the control channel: a signal would hit `unshare`, not the kernel.
+        self.kernel_spec.interrupt_mode = "message"
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         kernel = super().format_kernel_cmd(extra_arguments)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Case", "NearMiss", "Exercise", "Lab", "PUBLIC_SEED"]
+__all__ = ["PUBLIC_SEED", "Case", "Exercise", "Lab", "NearMiss"]
 
 #: Seed of the cases ``check()`` shows in the notebook; grading draws a fresh seed instead.
 PUBLIC_SEED = 20240501

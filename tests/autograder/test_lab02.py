@@ -16,7 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.check import check  # pytest (importlib mode) may bind `autograder` to tests/autograder/__init__.py
+from autograder import check
 from autograder.assign import BEGIN, student_version
 from autograder.evaluate import evaluate
 from autograder.kernel_side import handle
@@ -24,7 +24,7 @@ from autograder.labs import get_lab
 from autograder.notebook import exercise_tag
 from autograder.spec import PUBLIC_SEED
 
-from .conftest import ROOT, _load, _replace_def
+from agtest_helpers import ROOT, _load, _replace_def
 
 LAB = get_lab("lab02")
 SOLUTION = ROOT / "solutions" / LAB.notebook

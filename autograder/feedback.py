@@ -54,6 +54,6 @@ def check(name: str, *objects, lab: str | None = None) -> None:
         names = ", ".join(exercise.targets)
         print(f"❌ check({name!r}, ...) expects {len(exercise.targets)} object(s): {names}.")
         return
-    namespace = dict(zip(exercise.targets, objects))
+    namespace = dict(zip(exercise.targets, objects, strict=True))
     result = evaluate(exercise, np.random.default_rng(PUBLIC_SEED), lambda request: handle(request, namespace))
     _show(result)

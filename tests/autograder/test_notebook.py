@@ -1,0 +1,44 @@
+"""Reading submissions and telling which lab they are."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from autograder.notebook import SubmissionError, identify_lab, read_notebook
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xff\xfe\x00\x80", "not UTF-8"),
+    (b'{"cells": [', "invalid JSON"),
+    (b'{"hello": "world"}', "not a readable notebook"),
+])
+def test_unreadable_files_raise_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(SubmissionError, match=message):
+        read_notebook(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(SubmissionError, match="cannot read"):
+        read_notebook(tmp_path / "nope.ipynb")
+
+
+def test_nbformat_3_is_upgraded(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")], metadata={"autograder": {"lab": "lab01"}})
+    path = tmp_path / "old.ipynb"
+    path.write_text(nbformat.writes(nbformat.convert(nb, 3), version=3))
+    upgraded = read_notebook(path)
+    assert upgraded.nbformat == 4 and upgraded.cells[0].source == "x = 1"
+    assert identify_lab(upgraded, path).id == "lab01"
+
+
+def test_lab_from_option_metadata_or_file_name(tmp_path):
+    bare = nbformat.v4.new_notebook()
+    assert identify_lab(bare, tmp_path / "x.ipynb", "lab01").id == "lab01"
+    assert identify_lab(bare, tmp_path / "alice_lab01_token_embeddings.ipynb").id == "lab01"
+    with pytest.raises(SubmissionError, match="cannot tell which lab"):
+        identify_lab(bare, tmp_path / "homework.ipynb")
+    with pytest.raises(SubmissionError, match="unknown lab 'lab99'"):
+        identify_lab(bare, tmp_path / "x.ipynb", "lab99")
