@@ -118,8 +118,10 @@ def _generic_message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 
     if (isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected)
             and any(isinstance(e, (list, np.ndarray)) for e in expected)):
         # several arrays returned at once (a tuple): say which one is wrong
-        i = next(i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if not equal(e, g, rtol, atol))
-        return f"value {i + 1} of the {len(got)} it returned is wrong: {_generic_message(expected[i], got[i])}"
+        wrong = [i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if not equal(e, g, rtol, atol)]
+        if wrong:
+            i = wrong[0]
+            return f"value {i + 1} of the {len(got)} it returned is wrong: {_generic_message(expected[i], got[i])}"
     if got is None:
         return "returned None: did you forget `return`?"
     if isinstance(got, _Opaque) and got == "missing":
