@@ -25,6 +25,7 @@ from jupyter_client.manager import AsyncKernelManager
 __all__ = ["Limits", "SandboxKernelManager", "isolation_available", "isolation_note", "kernel_env", "make_workdir"]
 
 _LAUNCHER = Path(__file__).with_name("sandbox_launch.py")
+_REPOSITORY = Path(__file__).resolve().parent.parent  # the course packages the kernel imports
 _NAMESPACES = ["unshare", "--net", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--"]
 
 
@@ -113,5 +114,6 @@ class SandboxKernelManager(AsyncKernelManager):
             "--file-mb", str(limits.file_mb),
         ]
         if self.isolated:
-            launcher = [*_NAMESPACES, *launcher, "--isolate"]
+            keep = [str(p) for p in (_REPOSITORY, Path(sys.prefix), Path(sys.base_prefix))]
+            launcher = [*_NAMESPACES, *launcher, "--isolate", *(f"--keep={p}" for p in keep)]
         return [*launcher, "--", *kernel]

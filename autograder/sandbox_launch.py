@@ -29,21 +29,38 @@ def _mount_points() -> list[str]:
     return list(dict.fromkeys(points))
 
 
-def _read_only_except(work: str) -> None:
-    """Every mount read-only; fresh scratch tmpfs mounts; ``work`` stays writable at its own path."""
-    stage = os.path.join(STAGE_DIR, "work")
+def _under_scratch(path: str) -> bool:
+    return any(path == d or path.startswith(d + "/") for d in SCRATCH_DIRS)
+
+
+def _read_only_except(work: str, keep: list[str]) -> None:
+    """Every mount read-only; fresh scratch tmpfs mounts; ``work`` stays writable at its own path.
+
+    ``keep`` are folders the kernel must still see (the interpreter, the course
+    packages) even when they live under a scratch dir, e.g. a clone in /tmp:
+    they come back read-only at their own paths on top of the fresh tmpfs.
+    """
     _run("mount", "-t", "tmpfs", "-o", "size=1m,mode=755", "tmpfs", STAGE_DIR)
-    os.mkdir(stage)
-    _run("mount", "--bind", work, stage)
+    staged = {work: os.path.join(STAGE_DIR, "work")}
+    for i, path in enumerate(p for p in dict.fromkeys(keep) if _under_scratch(p) and os.path.isdir(p)):
+        staged[path] = os.path.join(STAGE_DIR, f"keep{i}")
+    for path, stage in staged.items():
+        os.mkdir(stage)
+        _run("mount", "--bind", path, stage)
+    work_stage = staged[work]
     for point in _mount_points():
-        if point != stage:
+        if point != work_stage:
             subprocess.run(["mount", "-o", "remount,bind,ro", point], stderr=subprocess.DEVNULL)
     for d in SCRATCH_DIRS:
         if os.path.isdir(d):
             _run("mount", "-t", "tmpfs", "-o", "size=64m,mode=1777", "tmpfs", d)
-    os.makedirs(work, mode=0o755, exist_ok=True)
-    _run("mount", "--bind", stage, work)
-    _run("umount", stage)
+    for path, stage in staged.items():
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _run("mount", "--bind", stage, path)
+        if path != work:
+            _run("mount", "-o", "remount,bind,ro", path)
+    for stage in staged.values():
+        _run("umount", "-l", stage)
 
 
 def _limit(which: int, value: int) -> None:
@@ -55,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", required=True)
     parser.add_argument("--isolate", action="store_true")
+    parser.add_argument("--keep", action="append", default=[], help="a folder to keep visible (read-only)")
     parser.add_argument("--mem-mb", type=int, default=0)
     parser.add_argument("--cpu-s", type=int, default=0)
     parser.add_argument("--file-mb", type=int, default=0)
@@ -64,7 +82,7 @@ def main() -> None:
 
     if args.isolate:
         _run("ip", "link", "set", "lo", "up")
-        _read_only_except(args.work)
+        _read_only_except(args.work, args.keep)
         kernel = [*DROP_CAPS, *kernel]
     os.chdir(args.work)
     _limit(resource.RLIMIT_AS, args.mem_mb << 20)
