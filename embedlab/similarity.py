@@ -70,9 +70,10 @@ def euclidean_distance(a, b) -> np.ndarray | float:
     a, b = as_vectors(a, "a"), as_vectors(b, "b")
     _check_dims(a, b)
     # |a-b|^2 = |a|^2 + |b|^2 - 2 a·b, computed without materialising (n, m, d).
-    sq = (
-        np.sum(a * a, axis=-1)[..., None] if b.ndim == 2 else np.sum(a * a, axis=-1)
-    ) + np.sum(b * b, axis=-1) - 2 * _pairwise(a, b)
+    a_sq = np.sum(a * a, axis=-1)
+    if b.ndim == 2:  # one column per row of b
+        a_sq = np.asarray(a_sq)[..., None]
+    sq = a_sq + np.sum(b * b, axis=-1) - 2 * _pairwise(a, b)
     out = np.sqrt(np.maximum(sq, 0.0))
     return float(out) if out.ndim == 0 else out
 
