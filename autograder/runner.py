@@ -1,9 +1,8 @@
 """Execute code in the sandboxed kernel: per-cell timeouts, an output cap, recovery from crashes.
 
-A cell that raises is recorded and execution goes on. A cell that times out
-is interrupted; if the kernel does not come back, or a cell kills it
-(``os._exit``), the kernel is restarted and the cells that ran fine before are
-replayed silently, so one bad cell costs only its own exercise.
+A cell that raises is recorded and execution goes on. When a cell times out
+or kills the kernel (``os._exit``), the kernel is restarted and the cells that
+ran fine before are replayed silently, so one bad cell costs only its own exercise.
 """
 
 from __future__ import annotations
@@ -137,18 +136,16 @@ class KernelRunner:
                            client.truncated)
         return CellRun("ok", cell.outputs, truncated=client.truncated)
 
-    def _responsive(self) -> bool:
-        assert self._client is not None
-        run_sync(self._client.km.interrupt_kernel)()
-        return self._execute("pass", 3).status == "ok"
-
     def run(self, code: str, timeout: float | None = None, keep: bool = True) -> CellRun:
-        """Run ``code``; recover the kernel after a timeout or a crash. ``keep``: replay it after restarts."""
+        """Run ``code``; recover the kernel after a timeout or a crash. ``keep``: replay it after restarts.
+
+        A timed-out cell always costs a restart: nbclient leaves the interrupted
+        cell's output poller running, and it would swallow the output of later
+        code (measured: answers of later calls went missing), so the kernel and
+        its client are replaced and the good history is replayed.
+        """
         result = self._execute(code, self.limits.cell_timeout if timeout is None else timeout)
-        if result.status == "timeout" and self.remaining() > 0 and self._client is not None \
-                and not self._responsive():
-            result.status = "died"
-        if result.status == "died":
+        if result.status in ("timeout", "died"):
             self._restart()
         elif keep and result.status in ("ok", "error"):
             self.history.append(code)
