@@ -5,8 +5,9 @@ every capability dropped: no network (loopback only; the grader talks to it
 over ZMQ IPC sockets in the work dir), every mount read-only except its work
 dir and fresh empty /tmp, /var/tmp, /dev/shm, and no view of other processes.
 (It keeps uid 0 without capabilities rather than becoming ``nobody``: the
-interpreter may live under /root, e.g. pyenv, which ``nobody`` cannot read.) Without root the same kernel runs under the
-same resource limits only, and :func:`isolation_note` says what is missing.
+interpreter may live under /root, e.g. pyenv, which ``nobody`` cannot read.)
+Without root the same kernel runs under the same resource limits only, and
+:func:`isolation_note` says what is missing.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _probe() -> tuple[bool, str]:
 
 
 def isolation_available() -> bool:
-    """True when kernels can run as ``nobody`` in private network and mount namespaces."""
+    """True when kernels can run in private network, mount and PID namespaces with no capabilities."""
     return _probe()[0]
 
 
