@@ -73,6 +73,10 @@ class Lab:
     title: str
     notebook: str
     exercises: tuple[Exercise, ...] = field(default_factory=tuple)
+    #: the ``embedlab`` modules (dotted names) a submission may import while it is graded,
+    #: e.g. ``("embedlab.data",)``; the rest of ``embedlab`` (the references) and the
+    #: whole ``autograder`` stay out of the grading kernel's reach
+    allowed_modules: tuple[str, ...] = ()
 
     @property
     def max_score(self) -> float:
