@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup book test test-fast assign bench lint clean
+.PHONY: setup book colab linkcheck weights test test-fast assign bench lint clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,15 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 book: $(STAMP)  ## build the website into _build/html (executes every chapter; warnings are errors)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+colab: $(STAMP)  ## Colab-ready notebooks of every chapter into _build/colab (after `make book`)
+	$(PY) -m tools.colab_notebooks
+
+linkcheck: $(STAMP)  ## check every external link of the book (needs the network)
+	$(VENV)/bin/jupyter-book build . --builder linkcheck
+
+weights: $(STAMP)  ## page weight of every built page (after `make book`)
+	$(PY) -m tools.page_weight
 
 test: $(STAMP)  ## the whole suite: unit, autograder, notebooks (nbval) and the site in a browser
 	$(PY) -m autograder assign --check
@@ -36,7 +45,7 @@ bench: $(STAMP)  ## speed and quality benchmarks against the reference libraries
 	for script in benchmarks/bench_*.py; do $(PY) $$script --save || exit 1; done
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check embedlab autograder tests benchmarks
+	$(VENV)/bin/ruff check embedlab autograder tests benchmarks tools
 
 clean:
 	rm -rf _build
