@@ -13,9 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-from .labs import LABS
-from .notebook import METADATA_KEY, exercise_tag
-from .spec import Lab
+from .labs import UnknownLabError, get_lab
+from .notebook import exercise_tag
+from .spec import METADATA_KEY, Lab
 
 __all__ = ["AssignError", "assign", "stale_labs", "student_version"]
 
@@ -52,11 +52,11 @@ def _check_exercises(nb: nbformat.NotebookNode, lab: Lab, path: Path) -> None:
 def student_version(solution_path: Path) -> tuple[Lab, str]:
     """The lab of a solution notebook and the text of its student notebook."""
     nb = nbformat.read(solution_path, as_version=4)
-    lab_id = nb.metadata.get(METADATA_KEY, {}).get("lab")
-    if lab_id not in LABS:
-        raise AssignError(f"{solution_path}: metadata '{METADATA_KEY}.lab' is {lab_id!r}; "
-                          f"expected one of {', '.join(sorted(LABS))}.")
-    lab = LABS[lab_id]
+    try:
+        lab = get_lab(notebook=nb)
+    except UnknownLabError as err:
+        raise AssignError(f"{solution_path}: a solution notebook needs its lab id in the metadata "
+                          f"'{METADATA_KEY}.lab': {err}") from None
     _check_exercises(nb, lab, solution_path)
     for i, cell in enumerate(nb.cells):
         cell.source = _strip(cell.source, cell.cell_type, f"{solution_path} cell {i}")

@@ -1,9 +1,14 @@
-"""Grade a folder of submissions in parallel into a gradebook CSV (one row per notebook)."""
+"""Grade a folder of submissions in parallel into a gradebook CSV (one row per notebook).
+
+One bad file never loses the gradebook: a submission that cannot be graded (or
+whose grading crashes) gets a row with score 0 and the reason.
+"""
 
 from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
@@ -11,10 +16,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .grade import grade_submission
-from .labs import LABS
+from .labs import UnknownLabError, get_lab
+from .report import Report
+from .safetext import clean
 from .sandbox import Limits
 
-__all__ = ["find_submissions", "grade_directory", "grade_one_row"]
+__all__ = ["find_submissions", "grade_directory", "grade_many", "student_name"]
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -22,44 +29,67 @@ def find_submissions(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
-def grade_one_row(path: Path, lab_id: str | None, limits: Limits, seed: int | None) -> dict:
-    """A gradebook row for one submission; any failure becomes a row with score 0 and the error."""
+def student_name(path: Path, folder: Path) -> str:
+    """Who handed it in: the first folder under ``folder`` (one folder per student, as GitHub
+    Classroom downloads them), else the notebook's file name without ``.ipynb``."""
+    relative = path.relative_to(folder)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def _grade_or_reason(path: Path, lab_id: str | None, limits: Limits, seed: int | None) -> Report | str:
     try:
-        report = grade_submission(path, lab_id, limits, seed)
-    except Exception as err:
-        max_score = LABS[lab_id].max_score if lab_id in LABS else 0
-        return {"submission": str(path), "lab": lab_id or "", "score": 0, "max_score": max_score,
-                "percent": 0.0, "errors": f"{type(err).__name__}: {err}"}
-    row = {"submission": str(path), "lab": report.lab, "score": report.score, "max_score": report.max_score,
-           "percent": round(report.percent, 1), "errors": " | ".join(report.errors)}
-    row.update({ex.name: ex.score for ex in report.exercises})
+        return grade_submission(path, lab_id, limits, seed)
+    except Exception as err:  # one submission's failure is its own row, never the batch's
+        return clean(f"{type(err).__name__}: {err}", 500)
+
+
+def grade_many(paths: Iterable[Path], lab_id: str | None = None, limits: Limits | None = None,
+               workers: int | None = None, seed: int | None = None) -> dict[Path, Report | str]:
+    """Grade ``paths`` with ``workers`` processes: path -> its report, or why it could not be graded."""
+    paths, limits = list(paths), limits or Limits()
+    workers = max(1, min(workers or os.cpu_count() or 1, len(paths) or 1))
+    results: dict[Path, Report | str] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(_grade_or_reason, p, lab_id, limits, seed): p for p in paths}
+        for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="notebook"):
+            try:
+                results[futures[future]] = future.result()
+            except Exception as err:  # the worker process itself died
+                results[futures[future]] = clean(f"grading crashed: {type(err).__name__}: {err}", 500)
+    return results
+
+
+def _row(path: Path, folder: Path, lab_id: str | None, outcome: Report | str) -> dict:
+    row = {"student": student_name(path, folder), "submission": str(path.relative_to(folder))}
+    if isinstance(outcome, str):
+        try:
+            max_score = get_lab(lab_id, path=path).max_score
+        except UnknownLabError:
+            max_score = 0
+        return {**row, "lab": lab_id or "", "score": 0, "max_score": max_score, "percent": 0.0,
+                "feedback": "", "errors": outcome}
+    row.update({"lab": outcome.lab, "score": outcome.score, "max_score": outcome.max_score,
+                "percent": round(outcome.percent, 1), "seed": outcome.seed})
+    row.update({ex.name: ex.score for ex in outcome.exercises})
+    row["feedback"] = " | ".join(f"{ex.name}: {ex.feedback}" for ex in outcome.exercises if not ex.passed)
+    row["errors"] = " | ".join(outcome.errors)
     return row
 
 
 def grade_directory(folder: Path, csv_path: Path, lab_id: str | None = None, limits: Limits | None = None,
                     workers: int | None = None, seed: int | None = None) -> list[dict]:
-    """Grade every notebook under ``folder`` with ``workers`` processes; write and return the rows."""
-    limits = limits or Limits()
-    paths = find_submissions(folder)
-    workers = max(1, workers or min(len(paths), os.cpu_count() or 1))
-    rows: list[dict] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(grade_one_row, p, lab_id, limits, seed): p for p in paths}
-        for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="notebook"):
-            try:
-                rows.append(future.result())
-            except Exception as err:
-                rows.append({"submission": str(futures[future]), "lab": lab_id or "", "score": 0,
-                             "max_score": 0, "percent": 0.0, "errors": f"grading crashed: {err}"})
-    rows.sort(key=lambda r: r["submission"])
+    """Grade every notebook under ``folder``; write the gradebook to ``csv_path`` and return its rows."""
+    folder = Path(folder)
+    outcomes = grade_many(find_submissions(folder), lab_id, limits, workers, seed)
+    rows = sorted((_row(p, folder, lab_id, o) for p, o in outcomes.items()), key=lambda r: r["submission"])
     _write_csv(rows, csv_path)
     return rows
 
 
 def _write_csv(rows: list[dict], path: Path) -> None:
-    fixed = ["submission", "lab", "score", "max_score", "percent"]
-    exercise_cols = list(dict.fromkeys(k for r in rows for k in r if k not in [*fixed, "errors"]))
+    fixed = ["student", "submission", "lab", "score", "max_score", "percent", "seed"]
+    exercise_cols = list(dict.fromkeys(k for r in rows for k in r if k not in [*fixed, "feedback", "errors"]))
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=[*fixed, *exercise_cols, "errors"], restval="")
+        writer = csv.DictWriter(f, fieldnames=[*fixed, *exercise_cols, "feedback", "errors"], restval="")
         writer.writeheader()
         writer.writerows(rows)

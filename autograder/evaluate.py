@@ -7,7 +7,9 @@ sends the request to the sandboxed kernel. Both therefore grade alike.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 from collections.abc import Callable
 
 import numpy as np
@@ -20,6 +22,12 @@ __all__ = ["KERNEL_DIED", "TIMEOUT", "Ask", "evaluate"]
 
 Ask = Callable[[dict], dict]
 TIMEOUT, KERNEL_DIED = "Timeout", "KernelDied"
+
+
+def _expected(exercise: Exercise, case: Case):
+    """The reference's answer on a copy of the case (what it prints is not the grader's output)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return expected_plain(exercise.reference(*copy.deepcopy(case.args)))
 
 
 def _values(exercise: Exercise, ask: Ask) -> list[str | None]:
@@ -40,7 +48,7 @@ def _calls(exercise: Exercise, rng: np.random.Generator, ask: Ask) -> list[str |
     failures: list[str | None] = []
     cases = list(exercise.cases(rng))
     for i, case in enumerate(cases):
-        expected = None if case.raises else expected_plain(exercise.reference(*copy.deepcopy(case.args)))
+        expected = None if case.raises else _expected(exercise, case)
         reply = ask({"kind": "call", "target": target, "args": encode(list(case.args))})
         if reply.get("error", {}).get("type") in (TIMEOUT, KERNEL_DIED):
             # a function that hangs (or kills its kernel) once will do it again: the rest fail unasked

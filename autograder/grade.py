@@ -9,17 +9,18 @@ sent as JSON requests; the answers come back as plain JSON and are judged here.
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 
 import numpy as np
 
 from . import kernel_side
 from .evaluate import KERNEL_DIED, TIMEOUT, Ask, evaluate
-from .notebook import identify_lab, read_notebook
+from .labs import UnknownLabError, get_lab
+from .notebook import SubmissionError, read_notebook
 from .report import Report
 from .runner import KernelRunner
-from .sandbox import Limits
+from .sandbox import Limits, isolation_available, isolation_note
+from .seeding import submission_seed
 
 __all__ = ["grade_submission"]
 
@@ -53,23 +54,28 @@ def grade_submission(path: str | Path, lab_id: str | None = None, limits: Limits
     """Grade the notebook at ``path``; :class:`~autograder.notebook.SubmissionError` if it is not gradable."""
     limits = limits or Limits()
     nb = read_notebook(path)
-    lab = identify_lab(nb, path, lab_id)
-    seed = secrets.randbits(63) if seed is None else seed
-    report = Report(lab.id, max_score_if_empty=lab.max_score)
-    with KernelRunner(limits) as runner:
-        for number, cell in enumerate(nb.cells, start=1):
-            if cell.cell_type != "code" or not str(cell.source).strip():
-                continue
-            run = runner.run(str(cell.source))
+    try:
+        lab = get_lab(lab_id, notebook=nb, path=path)
+    except UnknownLabError as err:
+        raise SubmissionError(str(err)) from None
+    cells = [(number, str(cell.source)) for number, cell in enumerate(nb.cells, start=1)
+             if cell.cell_type == "code" and str(cell.source).strip()]
+    seed = submission_seed(source for _, source in cells) if seed is None else seed
+    report = Report(lab.id, max_score_if_empty=lab.max_score, seed=seed,
+                    isolation={"isolated": isolation_available(), "note": isolation_note()})
+    with KernelRunner(limits, lab.allowed_modules) as runner:
+        for number, source in cells:
+            run = runner.run(source)
             if run.status != "ok":
-                report.errors.append(f"cell {number}: {run.error}")
+                report.add_error(f"cell {number}: {run.error}")
             if run.truncated:
-                report.errors.append(f"cell {number}: output beyond {limits.output_bytes:,} bytes was dropped")
+                report.add_error(f"cell {number}: output beyond {limits.output_bytes:,} bytes was dropped")
         setup = runner.run(_SETUP)
         if setup.status != "ok":
-            report.errors.append(f"the grader could not start inside the notebook: {setup.error}")
+            report.add_error(f"the grader could not start inside the notebook: {setup.error}")
         ask = _asker(runner, limits)
         for index, exercise in enumerate(lab.exercises):
             report.exercises.append(evaluate(exercise, np.random.default_rng([seed, index]), ask))
-        report.errors += runner.notes
+        for note in runner.notes:
+            report.add_error(note)
     return report

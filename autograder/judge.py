@@ -22,15 +22,21 @@ __all__ = ["ExerciseResult", "expected_plain", "has_loop", "judge_case", "score_
 
 @dataclass
 class ExerciseResult:
+    """One exercise's outcome. ``status``: passed, failed (wrong answers) or error (it crashed)."""
+
     name: str
     score: float
     max_score: float
-    passed: bool
+    status: str
     feedback: str
 
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
     def as_dict(self) -> dict:
-        return {"name": self.name, "score": self.score, "max_score": self.max_score,
-                "passed": self.passed, "feedback": self.feedback}
+        return {"name": self.name, "score": self.score, "max_score": self.max_score, "passed": self.passed,
+                "status": self.status, "feedback": self.feedback}
 
 
 class _Opaque(str):
@@ -196,6 +202,8 @@ def score_exercise(exercise: Exercise, failures: list[str | None], looped: bool 
         fraction *= 0.5
         notes.append("Uses a Python loop: vectorise it with array operations (half marks).")
     score = round(exercise.points * fraction, 4)
-    passed = not bad and not looped
-    return ExerciseResult(exercise.name, score, float(exercise.points), passed,
+    crashed = bool(bad) and all(f.startswith(("raised", "did not return", "crashed")) or " raised " in f
+                                or "did not return" in f or "crashed the kernel" in f for f in bad)
+    status = "passed" if not bad and not looped else ("error" if crashed else "failed")
+    return ExerciseResult(exercise.name, score, float(exercise.points), status,
                           " ".join(notes) if notes else f"all {n} cases pass.")

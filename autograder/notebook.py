@@ -1,19 +1,14 @@
-"""Reading notebooks safely and finding which lab a notebook is."""
+"""Reading submitted notebooks safely (which lab a notebook is: :func:`autograder.labs.get_lab`)."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import nbformat
 
-from .labs import LABS
-from .spec import Lab
+__all__ = ["SubmissionError", "exercise_tag", "read_notebook"]
 
-__all__ = ["METADATA_KEY", "SubmissionError", "exercise_tag", "identify_lab", "read_notebook"]
-
-METADATA_KEY = "autograder"
 MAX_NOTEBOOK_BYTES = 20 << 20
 
 
@@ -42,25 +37,6 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     if not isinstance(nb.get("cells"), list):
         raise SubmissionError(f"{path}: not a notebook (no list of cells).")
     return nb
-
-
-def identify_lab(nb: nbformat.NotebookNode, path: str | Path, lab_id: str | None = None) -> Lab:
-    """The lab named by ``lab_id``, else by the notebook's metadata, else by a lab id in the file name."""
-    candidates = [lab_id] if lab_id else []
-    stamped = nb.metadata.get(METADATA_KEY, {})
-    if not lab_id and isinstance(stamped, dict) and isinstance(stamped.get("lab"), str):
-        candidates.append(stamped["lab"])
-    if not candidates:
-        candidates = [lid for lid in LABS if re.search(rf"(^|[^a-z0-9]){lid}([^0-9]|$)", Path(path).name.lower())]
-    if len(candidates) == 1 and candidates[0] in LABS:
-        return LABS[candidates[0]]
-    known = ", ".join(sorted(LABS))
-    if candidates and candidates[0] not in LABS:
-        raise SubmissionError(f"{path}: unknown lab {candidates[0]!r} (known labs: {known}).")
-    raise SubmissionError(
-        f"{path}: cannot tell which lab this is (no '{METADATA_KEY}.lab' in the notebook metadata and "
-        f"no lab id in the file name); pass --lab (known labs: {known})."
-    )
 
 
 def exercise_tag(name: str) -> str:

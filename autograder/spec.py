@@ -13,7 +13,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["PUBLIC_SEED", "Case", "Exercise", "Lab", "NearMiss"]
+__all__ = ["METADATA_KEY", "PUBLIC_SEED", "Case", "Exercise", "Lab", "NearMiss"]
+
+#: notebook metadata key under which ``assign`` stamps ``{"lab": lab id}``
+METADATA_KEY = "autograder"
 
 #: Seed of the cases ``check()`` shows in the notebook; grading draws a fresh seed instead.
 PUBLIC_SEED = 20240501

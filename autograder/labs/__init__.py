@@ -1,29 +1,80 @@
-"""The registry of labs: one module per lab, each defining ``LAB``."""
+"""The registry of labs, and the one answer to "which lab is this notebook?" (:func:`get_lab`).
+
+Adding a lab: write ``autograder/labs/labNN.py`` defining ``LAB`` and append its
+module name to :data:`LAB_MODULES`; every generic test (tests/autograder/test_labs.py)
+then covers it.
+"""
 
 from __future__ import annotations
 
-from ..spec import Lab
-from . import lab01, lab02
+import importlib
+import re
+from collections.abc import Mapping
+from pathlib import PurePath
 
-__all__ = ["LABS", "get_lab", "find_exercise"]
+from ..spec import METADATA_KEY, Exercise, Lab
 
-LABS: dict[str, Lab] = {lab.id: lab for lab in (lab01.LAB, lab02.LAB)}
+__all__ = ["LABS", "LAB_MODULES", "UnknownLabError", "find_exercise", "get_lab"]
+
+#: one line per lab: the module (in this package) that defines ``LAB``
+LAB_MODULES = [
+    "lab01",
+    "lab02",
+]
+
+LABS: dict[str, Lab] = {}
+for _module in LAB_MODULES:
+    _lab = importlib.import_module(f"{__name__}.{_module}").LAB
+    LABS[_lab.id] = _lab
 
 
-def get_lab(lab_id: str) -> Lab:
-    """The registered lab ``lab_id``; ``KeyError`` naming the known labs otherwise."""
-    try:
-        return LABS[lab_id]
-    except KeyError:
-        raise KeyError(f"unknown lab {lab_id!r}; known labs: {', '.join(sorted(LABS))}.") from None
+class UnknownLabError(LookupError):
+    """No registered lab matches (the message names the known labs and what to pass)."""
 
 
-def find_exercise(name: str, lab_id: str | None = None):
+def _known() -> str:
+    return ", ".join(sorted(LABS))
+
+
+def _stamped(notebook: Mapping | None) -> str | None:
+    meta = notebook.get("metadata", {}) if isinstance(notebook, Mapping) else {}
+    stamped = meta.get(METADATA_KEY) if isinstance(meta, Mapping) else None
+    lab_id = stamped.get("lab") if isinstance(stamped, Mapping) else None
+    return lab_id if isinstance(lab_id, str) else None
+
+
+def _from_file_name(path: str | PurePath) -> list[str]:
+    name = PurePath(path).name.lower()
+    return [lid for lid in LABS if re.search(rf"(^|[^a-z0-9]){re.escape(lid)}([^0-9]|$)", name)]
+
+
+def get_lab(lab_id: str | None = None, *, notebook: Mapping | None = None,
+            path: str | PurePath | None = None) -> Lab:
+    """The registered lab: ``lab_id`` when given, else the notebook's ``autograder.lab`` metadata,
+    else the one lab id found in the file name of ``path``.
+
+    Raises :class:`UnknownLabError` saying what was tried and which labs exist.
+    """
+    where = f"{path}: " if path is not None else ""
+    chosen = lab_id or _stamped(notebook)
+    if chosen is None and path is not None:
+        found = _from_file_name(path)
+        chosen = found[0] if len(found) == 1 else None
+    if chosen is None:
+        raise UnknownLabError(
+            f"{where}cannot tell which lab this is (no '{METADATA_KEY}.lab' in the notebook metadata and "
+            f"no lab id in the file name); pass --lab (known labs: {_known()}).")
+    if chosen not in LABS:
+        raise UnknownLabError(f"{where}unknown lab {chosen[:40]!r} (known labs: {_known()}).")
+    return LABS[chosen]
+
+
+def find_exercise(name: str, lab_id: str | None = None) -> Exercise:
     """The exercise called ``name`` (in ``lab_id`` when given, else in the one lab that has it)."""
     if lab_id is not None:
         return get_lab(lab_id).exercise(name)
     matches = [lab.exercise(name) for lab in LABS.values() if name in {ex.name for ex in lab.exercises}]
     if len(matches) != 1:
         where = "no lab" if not matches else "several labs (pass lab=...)"
-        raise KeyError(f"exercise {name!r} is in {where}; labs: {', '.join(sorted(LABS))}.")
+        raise UnknownLabError(f"exercise {name!r} is in {where}; labs: {_known()}.")
     return matches[0]

@@ -50,6 +50,8 @@ def _cos(u, v) -> float:
 
 
 def _lookup(token: str, E, labels) -> np.ndarray:
+    if token not in labels:  # the lab asks for ValueError (embedlab raises its own KeyError subclass)
+        raise ValueError(f"{token!r} is not in labels")
     return Embeddings(labels, E)[token]
 
 
@@ -60,6 +62,13 @@ def _neighbours(token: str, k: int, E, labels) -> list[str]:
 def _ranked_by(scores: np.ndarray, token: str, k: int, labels, include_self: bool = False) -> list[str]:
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
     return [labels[i] for i in order if include_self or labels[i] != token][:k]
+
+
+def _print_similarity(t1: str, t2: str, E, labels) -> float:
+    """The reference prints too (the grader captures it), so it passes its own stdout check."""
+    sim = _cos(_lookup(t1, E, labels), _lookup(t2, E, labels))
+    print(f'Cosine similarity between "{t1}" and "{t2}" = {sim:.2f}')
+    return sim
 
 
 def _print_check(case: Case, expected: float, stdout: str) -> str | None:
@@ -159,7 +168,7 @@ PRINT_SIMILARITY = Exercise(
     name="print_similarity",
     points=1,
     targets=("print_similarity",),
-    reference=lambda t1, t2, E, labels: _cos(_lookup(t1, E, labels), _lookup(t2, E, labels)),
+    reference=_print_similarity,
     cases=lambda rng: [Case((*(str(w) for w in rng.choice(labels, 2, replace=False)), E, labels))
                        for E, labels in (_table(rng) for _ in range(3))],
     check_stdout=_print_check,

@@ -14,6 +14,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from autograder.evaluate import evaluate
+from autograder.kernel_side import handle
 from autograder.labs import get_lab
 from autograder.sandbox import Limits
 from autograder.spec import PUBLIC_SEED
@@ -25,6 +27,13 @@ FULL = 12.0
 #: short limits keep the suite fast; real grading uses the defaults
 FAST = Limits(cell_timeout=8, call_timeout=2, total_timeout=120)
 REPO_PROBE = ROOT / "tests" / "autograder" / "HOSTILE_WAS_HERE"
+
+
+def judge_in_process(exercise, objects, seed: int = PUBLIC_SEED):
+    """``exercise`` judged on ``objects`` (its targets, in order) in this process, as ``check()`` does:
+    through the same plain-data boundary and judge as grading."""
+    namespace = dict(zip(exercise.targets, objects, strict=True))
+    return evaluate(exercise, np.random.default_rng(seed), lambda request: handle(request, namespace))
 
 
 def _load(path: Path) -> nbformat.NotebookNode:

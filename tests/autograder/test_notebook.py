@@ -5,7 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.notebook import SubmissionError, identify_lab, read_notebook
+from autograder.labs import UnknownLabError, get_lab
+from autograder.notebook import SubmissionError, read_notebook
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -31,14 +32,16 @@ def test_nbformat_3_is_upgraded(tmp_path):
     path.write_text(nbformat.writes(nbformat.convert(nb, 3), version=3))
     upgraded = read_notebook(path)
     assert upgraded.nbformat == 4 and upgraded.cells[0].source == "x = 1"
-    assert identify_lab(upgraded, path).id == "lab01"
+    assert get_lab(notebook=upgraded, path=path).id == "lab01"
 
 
 def test_lab_from_option_metadata_or_file_name(tmp_path):
     bare = nbformat.v4.new_notebook()
-    assert identify_lab(bare, tmp_path / "x.ipynb", "lab01").id == "lab01"
-    assert identify_lab(bare, tmp_path / "alice_lab01_token_embeddings.ipynb").id == "lab01"
-    with pytest.raises(SubmissionError, match="cannot tell which lab"):
-        identify_lab(bare, tmp_path / "homework.ipynb")
-    with pytest.raises(SubmissionError, match="unknown lab 'lab99'"):
-        identify_lab(bare, tmp_path / "x.ipynb", "lab99")
+    assert get_lab("lab01", notebook=bare, path=tmp_path / "x.ipynb").id == "lab01"
+    assert get_lab(notebook=bare, path=tmp_path / "alice_lab01_token_embeddings.ipynb").id == "lab01"
+    stamped = nbformat.v4.new_notebook(metadata={"autograder": {"lab": "lab02"}})
+    assert get_lab(notebook=stamped, path=tmp_path / "lab01.ipynb").id == "lab02"  # metadata wins
+    with pytest.raises(UnknownLabError, match="cannot tell which lab"):
+        get_lab(notebook=bare, path=tmp_path / "homework.ipynb")
+    with pytest.raises(UnknownLabError, match="unknown lab 'lab99'"):
+        get_lab("lab99", notebook=bare, path=tmp_path / "x.ipynb")

@@ -1,0 +1,132 @@
+"""The contract every registered lab keeps (one parametrised file, so a new lab is covered by registering it).
+
+For each lab in ``autograder.labs.LABS``:
+
+* its spec is sound: the reference passes its own cases through the plain-data
+  boundary, and every registered near miss loses points with its targeted
+  message, on the public seed and on fresh hidden seeds;
+* ``labs/`` is in sync with ``solutions/`` and every exercise has its tagged cell,
+  a stub in the student notebook and a ``check()`` call;
+* graded by the real grader (sandboxed kernel), the solution notebook scores full
+  marks with no error and the untouched lab scores 0 without a timeout or a crash.
+
+The slow part grades every lab's two notebooks once (module-scoped, in parallel).
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from autograder.assign import BEGIN, student_version
+from autograder.batch import grade_many
+from autograder.labs import LABS, get_lab
+from autograder.notebook import exercise_tag
+from autograder.spec import PUBLIC_SEED
+
+from agtest_helpers import ROOT, judge_in_process
+
+HIDDEN_SEEDS = (1, 2, 3, 4, 5)
+LAB_IDS = sorted(LABS)
+EXERCISES = [pytest.param(lab.id, ex.name, id=f"{lab.id}-{ex.name}") for lab in LABS.values() for ex in lab.exercises]
+NEAR_MISSES = [pytest.param(lab.id, ex.name, i, id=f"{lab.id}-{ex.name}-{i}")
+               for lab in LABS.values() for ex in lab.exercises for i in range(len(ex.near_misses))]
+
+
+def _reference_objects(exercise):
+    return exercise.reference() if exercise.kind == "values" else (exercise.reference,)
+
+
+# -- the spec ------------------------------------------------------------------------------------
+
+def test_lab_ids_and_notebooks_are_unique():
+    assert len({lab.notebook for lab in LABS.values()}) == len(LABS)
+    for lab_id, lab in LABS.items():
+        assert lab_id == lab.id and lab.exercises and lab.max_score > 0
+        assert get_lab(lab_id) is lab
+
+
+@pytest.mark.parametrize(("lab_id", "name"), EXERCISES)
+def test_the_reference_passes_its_own_cases(lab_id, name):
+    exercise = get_lab(lab_id).exercise(name)
+    for seed in (PUBLIC_SEED, *HIDDEN_SEEDS):
+        result = judge_in_process(exercise, _reference_objects(exercise), seed)
+        assert result.passed, (seed, result.feedback)
+
+
+@pytest.mark.parametrize(("lab_id", "name", "index"), NEAR_MISSES)
+def test_every_near_miss_loses_points_with_its_message(lab_id, name, index):
+    exercise = get_lab(lab_id).exercise(name)
+    near = exercise.near_misses[index]
+    for seed in (PUBLIC_SEED, *HIDDEN_SEEDS):
+        result = judge_in_process(exercise, (near.wrong,), seed)
+        assert result.score < exercise.points, seed
+        assert near.message in result.feedback, (seed, result.feedback)
+
+
+# -- the notebooks ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_labs_folder_is_in_sync_with_solutions(lab_id):
+    lab = get_lab(lab_id)
+    solution, student = ROOT / "solutions" / lab.notebook, ROOT / "labs" / lab.notebook
+    assert solution.exists(), f"{lab_id}: no solution notebook {solution}"
+    generated_lab, text = student_version(solution)
+    assert generated_lab is lab
+    assert student.read_text(encoding="utf-8") == text, "run `python -m autograder assign`"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_every_exercise_has_a_tagged_stub_and_a_check_call(lab_id):
+    lab = get_lab(lab_id)
+    solution = nbformat.read(ROOT / "solutions" / lab.notebook, as_version=4)
+    student = nbformat.read(ROOT / "labs" / lab.notebook, as_version=4)
+    for ex in lab.exercises:
+        tagged = [c for c in student.cells if exercise_tag(ex.name) in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, ex.name
+        assert "raise NotImplementedError" in tagged[0].source and BEGIN not in tagged[0].source
+        if ex.kind == "function":
+            assert f"def {ex.name}(" in tagged[0].source
+        assert any(f'check("{ex.name}"' in c.source for c in solution.cells), f"no check({ex.name!r}, ...) cell"
+
+
+def test_every_solution_notebook_belongs_to_a_registered_lab():
+    registered = {lab.notebook for lab in LABS.values()}
+    assert {p.name for p in (ROOT / "solutions").glob("*.ipynb")} <= registered
+
+
+@pytest.fixture(scope="module")
+def graded():
+    """Every lab's solution and untouched student notebook, graded once by the real grader (2 at a time)."""
+    paths = {(lab.id, kind): ROOT / folder / lab.notebook
+             for lab in LABS.values() for kind, folder in (("solution", "solutions"), ("untouched", "labs"))}
+    outcomes = grade_many(paths.values(), workers=2)
+    return {key: outcomes[path] for key, path in paths.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_the_solution_scores_full_marks(graded, lab_id):
+    report = graded[(lab_id, "solution")]
+    assert not isinstance(report, str), report
+    lab = get_lab(lab_id)
+    assert report.lab == lab_id and report.errors == []
+    assert [ex.name for ex in report.exercises] == [ex.name for ex in lab.exercises]
+    failed = {ex.name: ex.feedback for ex in report.exercises if not ex.passed}
+    assert not failed
+    assert report.score == report.max_score == lab.max_score
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_the_untouched_lab_scores_zero_without_crashing(graded, lab_id):
+    report = graded[(lab_id, "untouched")]
+    assert not isinstance(report, str), report
+    assert report.score == 0 and report.max_score == get_lab(lab_id).max_score
+    assert len(report.exercises) == len(get_lab(lab_id).exercises)
+    # the stubs raise; nothing times out or kills the kernel
+    assert not [e for e in report.errors if "timed out" in e or "died" in e or "not restarted" in e], report.errors
+    for ex in report.exercises:
+        assert "timed out" not in ex.feedback and "crashed" not in ex.feedback, (ex.name, ex.feedback)
