@@ -5,10 +5,9 @@ It imports neither the book nor the autograder.
 """
 
 from . import data
-from .analogies import AnalogyResult, evaluate_analogies
 from .embeddings import Embeddings, UnknownWordError
+from .evaluation import AnalogyResult, WordPairResult, evaluate_analogies, evaluate_word_pairs
 from .similarity import cosine_similarity, dot, euclidean_distance, normalize, top_k
-from .word_similarity import WordPairResult, evaluate_word_pairs
 
 __version__ = "0.1.0"
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .analogies import AnalogyResult, evaluate_analogies
+from .evaluation.analogies import AnalogyResult, evaluate_analogies
+from .evaluation.scoring import check_method, exclude, reported, score
 from .similarity import as_vectors, cosine_similarity, normalize, top_k
 
 __all__ = ["Embeddings", "UnknownWordError"]
@@ -119,30 +120,33 @@ class Embeddings:
     ) -> list[tuple[str, float]]:
         """Words closest to ``sum(positive) - sum(negative)``, excluding the query words.
 
-        ``method="3cosadd"`` ranks by cosine with the mean of the unit vectors
-        (positive weighted +1, negative -1), like gensim. ``method="3cosmul"``
-        multiplies shifted cosines instead (Levy & Goldberg, 2014), which stops one
-        large similarity from dominating. ``restrict`` limits candidates to the
+        ``method="3cosadd"`` ranks by cosine with the sum of the unit vectors
+        (positive weighted +1, negative -1) and reports that cosine, like gensim.
+        ``method="3cosmul"`` multiplies cosines shifted to [0, 1] instead (Levy &
+        Goldberg, 2014), which stops one large similarity from dominating.
+        ``method="only-b"`` ignores everything but the last positive word (the
+        baseline of analogy tests). The formulas live in
+        :mod:`embedlab.evaluation.scoring`. ``restrict`` limits candidates to the
         first ``restrict`` words (the most frequent, for frequency-ordered tables).
         """
         positive = [positive] if isinstance(positive, str) else list(positive)
         negative = [negative] if isinstance(negative, str) else list(negative)
         if not positive and not negative:
             raise ValueError("most_similar needs at least one word in positive or negative.")
+        check_method(method)
+        if topn < 1:
+            raise ValueError(f"topn must be a positive integer; got {topn!r}.")
         pos, neg = self.indices(positive), self.indices(negative)
         unit = self.unit_vectors if restrict is None else self.unit_vectors[:restrict]
-        if method == "3cosadd":
+        cos = self.unit_vectors[np.concatenate([pos, neg])] @ unit.T  # (query words, candidates)
+        scores = score(cos[: len(pos)], cos[len(pos) :], method)
+        if method == "3cosadd":  # the same ranking, reported as the cosine with the query vector
             query = self.unit_vectors[pos].sum(0) - self.unit_vectors[neg].sum(0)
-            scores = unit @ normalize(query)
-        elif method == "3cosmul":
-            shifted = lambda idx: (unit @ self.unit_vectors[idx].T + 1) / 2
-            scores = np.prod(shifted(pos), axis=1) / (np.prod(shifted(neg), axis=1) + 1e-6)
-        else:
-            raise ValueError(f"unknown method {method!r}; use '3cosadd' or '3cosmul'.")
-        excluded = np.concatenate([pos, neg])
-        scores[excluded[excluded < len(scores)]] = -np.inf
-        best = top_k(scores, min(topn, len(scores) - len(set(excluded.tolist()))))
-        return [(self.words[i], float(scores[i])) for i in best]
+            scores /= max(float(np.linalg.norm(query)), 1e-12)
+        excluded = np.unique(np.concatenate([pos, neg]))
+        exclude(scores[None, :], excluded[None, :])
+        best = top_k(scores, min(topn, len(scores) - int(np.sum(excluded < len(scores)))))
+        return [(self.words[i], float(s)) for i, s in zip(best, reported(scores[best], method), strict=True)]
 
     def nearest(self, vector, topn: int = 10) -> list[tuple[str, float]]:
         """Words whose vectors have the highest cosine with an arbitrary ``vector``."""
@@ -163,7 +167,7 @@ class Embeddings:
         return Embeddings(self.words[:n], self.vectors[:n])
 
     def evaluate_analogies(
-        self, questions, restrict: int | None = None, method: str = "3cosadd"
+        self, questions, restrict: int | None = None, method: str = "3cosadd", exclude_inputs: bool = True
     ) -> AnalogyResult:
-        """Accuracy on analogy questions; see :func:`embedlab.analogies.evaluate_analogies`."""
-        return evaluate_analogies(self, questions, restrict=restrict, method=method)
+        """Accuracy on analogy questions; see :func:`embedlab.evaluation.evaluate_analogies`."""
+        return evaluate_analogies(self, questions, restrict=restrict, method=method, exclude_inputs=exclude_inputs)

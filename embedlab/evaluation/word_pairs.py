@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .similarity import normalize
+from ..similarity import normalize
 
 if TYPE_CHECKING:
-    from .embeddings import Embeddings
+    from ..embeddings import Embeddings
 
 __all__ = ["WordPairResult", "evaluate_word_pairs"]
 
