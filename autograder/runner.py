@@ -8,7 +8,6 @@ ran fine before are replayed silently, so one bad cell costs only its own exerci
 from __future__ import annotations
 
 import math
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,15 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .sandbox import Limits, SandboxKernelManager, kernel_env, make_workdir
+from .sandbox import (
+    Limits,
+    SandboxKernelManager,
+    kernel_env,
+    make_workdir,
+    release_workdir,
+    require_isolation,
+    reset_workdir,
+)
 
 __all__ = ["CellRun", "KernelRunner"]
 
@@ -56,11 +63,16 @@ class _CappedClient(NotebookClient):
 
 
 class KernelRunner:
-    """A sandboxed kernel in a fresh work dir; use as a context manager."""
+    """A sandboxed kernel in a fresh work dir; use as a context manager.
 
-    def __init__(self, limits: Limits):
-        self.limits = limits
-        self.work: Path = make_workdir()
+    ``allowed_modules``: the ``embedlab`` modules the kernel may import (the lab's
+    :attr:`~autograder.spec.Lab.allowed_modules`); nothing else of the course is in its view.
+    """
+
+    def __init__(self, limits: Limits, allowed_modules: tuple[str, ...] = ()):
+        require_isolation(limits)
+        self.limits, self.allowed_modules = limits, tuple(allowed_modules)
+        self.work: Path = make_workdir(limits)
         self.deadline = time.monotonic() + limits.total_timeout
         self.history: list[str] = []  # code that ran fine, replayed after a restart
         self.restarts = 0
@@ -70,12 +82,18 @@ class KernelRunner:
 
     # -- life cycle ---------------------------------------------------------------------
     def _start(self) -> None:
-        km = SandboxKernelManager(self.work, self.limits, name=f"k{self.restarts}")
+        km = SandboxKernelManager(self.work, self.limits, self.allowed_modules, name=f"k{self.restarts}")
         self._client = _CappedClient(nbformat.v4.new_notebook(), km=km, allow_errors=True,
                                      startup_timeout=60, iopub_timeout=5, record_timing=False)
         self._client.output_cap = self.limits.output_bytes
-        self._ctx = self._client.setup_kernel(env=kernel_env(self.work), cwd=str(self.work))
-        self._ctx.__enter__()
+        ctx = self._client.setup_kernel(env=kernel_env(self.work), cwd=str(self.work))
+        try:
+            ctx.__enter__()
+        except BaseException:
+            self._client = None
+            km.release()
+            raise
+        self._ctx = ctx
 
     def _stop(self) -> None:
         if self._ctx is None:
@@ -84,15 +102,24 @@ class KernelRunner:
         try:
             ctx.__exit__(None, None, None)
         finally:  # the client does not own the kernel manager, so the kernel is ours to kill
-            run_sync(client.km.shutdown_kernel)(now=True)
+            try:
+                run_sync(client.km.shutdown_kernel)(now=True)
+            finally:
+                client.km.release()
 
     def __enter__(self) -> KernelRunner:
-        self._start()
+        try:
+            self._start()
+        except BaseException:
+            release_workdir(self.work)
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop()
-        shutil.rmtree(self.work, ignore_errors=True)
+        try:
+            self._stop()
+        finally:
+            release_workdir(self.work)
 
     def _restart(self) -> bool:
         """A new kernel with the good history replayed; False when that is no longer possible."""
@@ -101,6 +128,7 @@ class KernelRunner:
             self.notes.append("the kernel was not restarted again (restart or time limit reached)")
             return False
         self.restarts += 1
+        reset_workdir(self.work)
         self._start()
         for code in self.history:
             if self._execute(code, self.limits.cell_timeout).status in ("timeout", "died"):

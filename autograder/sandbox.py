@@ -1,81 +1,355 @@
-"""The grading sandbox: limits and isolation for the kernel that runs a submission.
+"""The grading sandbox: the kernel that runs a submission, isolated with bubblewrap and limited.
 
-As root (CI), the kernel runs in its own network, mount and PID namespaces with
-every capability dropped: no network (loopback only; the grader talks to it
-over ZMQ IPC sockets in the work dir), every mount read-only except its work
-dir and fresh empty /tmp, /var/tmp, /dev/shm, and no view of other processes.
-(It keeps uid 0 without capabilities rather than becoming ``nobody``: the
-interpreter may live under /root, e.g. pyenv, which ``nobody`` cannot read.)
-Without root the same kernel runs under the same resource limits only, and
-:func:`isolation_note` says what is missing.
+As root with ``bwrap`` (Debian's ``bubblewrap``), each kernel runs in new
+network, IPC, PID, UTS and mount namespaces, as ``nobody`` (uid/gid 65534,
+dropped with ``setpriv``: no capabilities, empty bounding set,
+``no_new_privs``), and sees a minimal file system: ``/usr`` and the
+interpreter's folders read-only, the course packages reduced to the modules its
+lab allows (:mod:`autograder.kernel_view`), an empty ``/dev`` with only null,
+zero, random and urandom, a fresh ``/proc``, an empty read-only ``/tmp`` and its
+own work dir: a size-limited tmpfs, the only place it can write, where the ZMQ
+IPC sockets that connect it to the grader live. It dies with the grader.
+
+Limits: address space, CPU time, file size and open files per process
+(rlimits); total memory and number of processes/threads per kernel through a
+cgroup (v1 or v2) when one can be created, otherwise a shared per-uid process
+limit; the work dir's size. Without root or ``bwrap`` nothing is isolated:
+grading then refuses to run unless ``Limits.allow_unisolated`` is set
+(``--allow-unisolated``), and :func:`isolation_report` says so for the report.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import shlex
 import shutil
+import signal
+import site
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-__all__ = ["Limits", "SandboxKernelManager", "isolation_available", "isolation_note", "kernel_env", "make_workdir"]
+from .kernel_view import build_view
 
-_LAUNCHER = Path(__file__).with_name("sandbox_launch.py")
-_REPOSITORY = Path(__file__).resolve().parent.parent  # the course packages the kernel imports
-_NAMESPACES = ["unshare", "--net", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--"]
+__all__ = [
+    "NOBODY",
+    "IsolationUnavailable",
+    "Limits",
+    "SandboxKernelManager",
+    "isolation_available",
+    "isolation_note",
+    "isolation_report",
+    "kernel_env",
+    "make_workdir",
+    "release_workdir",
+    "require_isolation",
+    "reset_workdir",
+]
+
+NOBODY = 65534
+VIEW_MOUNT = "/opt/course"  # where the kernel finds the course view (PYTHONPATH)
+_DEVICES = ("null", "zero", "random", "urandom")
+_ETC_FILES = ("ld.so.cache", "localtime", "fonts")
+_NAMESPACES = ["--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+_SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all",
+            "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+_CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+class IsolationUnavailable(RuntimeError):
+    """Grading needs the sandbox (root and bubblewrap) and it is not available."""
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one grading run (seconds, MiB, bytes)."""
+    """Limits of one grading run (seconds, MiB, bytes, counts) and whether it may run unisolated."""
 
     cell_timeout: float = 30.0
     call_timeout: float = 10.0
     total_timeout: float = 300.0
-    memory_mb: int = 2048
-    file_mb: int = 64
+    memory_mb: int = 2048  # per process (address space) and, with a cgroup, for the whole kernel
+    file_mb: int = 64  # largest file the kernel may write
+    disk_mb: int = 256  # size of the kernel's work dir (tmpfs)
+    processes: int = 64  # processes + threads of one kernel
     output_bytes: int = 200_000
+    allow_unisolated: bool = False
+
+
+# -- what is available --------------------------------------------------------------------
+
+def _tool_missing() -> str | None:
+    if os.geteuid() != 0:
+        return "the grader is not running as root"
+    for tool in ("bwrap", "setpriv", "prlimit"):
+        if not shutil.which(tool):
+            hint = " (apt-get install bubblewrap)" if tool == "bwrap" else " (util-linux)"
+            return f"`{tool}` is not installed{hint}"
+    return None
 
 
 @functools.lru_cache(maxsize=1)
 def _probe() -> tuple[bool, str]:
-    if os.geteuid() != 0:
-        return False, "not running as root: the kernel keeps the grader's user, network and file access"
-    if not (shutil.which("unshare") and shutil.which("ip") and shutil.which("mount")):
-        return False, "unshare/ip/mount not found: the kernel keeps the grader's network and file access"
-    probe = subprocess.run(
-        [*_NAMESPACES, "ip", "link", "set", "lo", "up"], capture_output=True, text=True, timeout=10
-    )
-    if probe.returncode != 0:
-        reason = probe.stderr.strip() or f"exit {probe.returncode}"
-        return False, f"cannot create namespaces ({reason}): the kernel keeps network and file access"
-    return True, "isolated: no capabilities, no network, private /tmp, read-only file system, own PID namespace"
+    missing = _tool_missing()
+    if missing:
+        return False, missing
+    trial = subprocess.run(["bwrap", *_NAMESPACES, "--ro-bind", "/", "/", "--", *_SETPRIV, "true"],
+                           capture_output=True, text=True, timeout=30)
+    if trial.returncode != 0:
+        return False, f"bwrap cannot create the sandbox ({trial.stderr.strip()[:200] or trial.returncode})"
+    return True, "bubblewrap"
+
+
+@functools.lru_cache(maxsize=1)
+def _bwrap_version() -> str:
+    out = subprocess.run(["bwrap", "--version"], capture_output=True, text=True, timeout=10).stdout
+    return out.strip() or "bubblewrap"
 
 
 def isolation_available() -> bool:
-    """True when kernels can run in private network, mount and PID namespaces with no capabilities."""
+    """True when kernels can run isolated (root, ``bwrap``, ``setpriv`` and ``prlimit`` work here)."""
     return _probe()[0]
 
 
 def isolation_note() -> str:
-    """One line saying which isolation is in force (printed by ``grade``)."""
-    return _probe()[1]
+    """One line for the grader's output: the isolation in force, loudly when there is none."""
+    ok, why = _probe()
+    if ok:
+        limits = "memory and process cgroup" if _cgroup_plan() else "per-uid process limit (no cgroup)"
+        return f"isolated ({_bwrap_version()}, uid {NOBODY}, no network, private work dir, {limits})"
+    return f"NOT ISOLATED: {why}; the submission runs with the grader's user, files and network"
 
 
-def make_workdir() -> Path:
-    """A fresh, short-pathed temporary folder: the only place the kernel may write."""
-    return Path(tempfile.mkdtemp(prefix="ag-"))
+def isolation_report(limits: Limits | None = None) -> dict:
+    """The isolation actually in force, for the JSON report (``isolated`` is False when unsandboxed)."""
+    ok, why = _probe()
+    report: dict = {"isolated": ok, "note": isolation_note()}
+    if ok:
+        cgroup = _cgroup_plan()
+        report.update(
+            tool=_bwrap_version(), uid=NOBODY, gid=NOBODY, capabilities="none (no_new_privs)",
+            namespaces=["mount", "net", "ipc", "pid", "uts"],
+            devices=[f"/dev/{d}" for d in _DEVICES],
+            cgroup=cgroup[0] if cgroup else None,
+        )
+    else:
+        report["reason"] = why
+    if limits is not None:
+        report["limits"] = {k: v for k, v in asdict(limits).items() if k != "allow_unisolated"}
+    return report
+
+
+def require_isolation(limits: Limits) -> None:
+    """Raise :class:`IsolationUnavailable` unless the sandbox works or ``limits`` allows running without."""
+    if not isolation_available() and not limits.allow_unisolated:
+        raise IsolationUnavailable(
+            f"refusing to grade without a sandbox: {_probe()[1]}. Run the grader as root with bubblewrap "
+            "installed (apt-get install bubblewrap), or pass --allow-unisolated to grade trusted notebooks "
+            "without isolation (the report then says NOT ISOLATED)."
+        )
+
+
+# -- cgroups: total memory and processes of one kernel -------------------------------------
+
+def _own_cgroup(controller: str) -> str:
+    """This process's cgroup path for ``controller`` (v1), or its unified path (``controller=""``)."""
+    with open("/proc/self/cgroup", encoding="utf-8") as f:
+        for line in f:
+            _, controllers, path = line.rstrip("\n").split(":", 2)
+            if controller in controllers.split(",") or controllers == controller:
+                return path.lstrip("/")
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _cgroup_plan() -> tuple[str, list[Path]] | None:
+    """("v1"/"v2", parent folders to create kernel cgroups in), or None when no cgroup can be used."""
+    if os.geteuid() != 0:
+        return None
+    v1 = [_CGROUP_ROOT / c / _own_cgroup(c) for c in ("memory", "pids")]
+    if all(p.is_dir() and os.access(p, os.W_OK) for p in v1):
+        return "v1 memory+pids", v1
+    unified = _CGROUP_ROOT / "cgroup.subtree_control"
+    if unified.is_file():  # v2: the root cgroup may delegate memory and pids to children
+        controllers = unified.read_text(encoding="utf-8").split()
+        if {"memory", "pids"} <= set(controllers) and os.access(_CGROUP_ROOT, os.W_OK):
+            return "v2 memory+pids", [_CGROUP_ROOT]
+    return None
+
+
+class _Cgroup:
+    """One kernel's cgroup(s): created with limits, joined by the launcher, emptied and removed at the end."""
+
+    def __init__(self, name: str, limits: Limits):
+        plan = _cgroup_plan()
+        self.dirs: list[Path] = []
+        if plan is None:
+            return
+        version, parents = plan
+        memory = str(limits.memory_mb << 20)
+        for parent in parents:
+            folder = parent / name
+            folder.mkdir()
+            self.dirs.append(folder)
+            if version.startswith("v2"):
+                settings = {"memory.max": memory, "memory.swap.max": "0", "pids.max": str(limits.processes)}
+            elif "memory" in parent.parts:
+                settings = {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}
+            else:
+                settings = {"pids.max": str(limits.processes)}
+            for key, value in settings.items():
+                if (folder / key).exists():
+                    (folder / key).write_text(value, encoding="utf-8")
+
+    def join_command(self) -> list[str]:
+        """A shell prefix that moves itself into the cgroup(s) and then execs the rest of the command."""
+        if not self.dirs:
+            return []
+        joins = "".join(f"echo $$ > {shlex.quote(str(d / 'cgroup.procs'))} && " for d in self.dirs)
+        return ["/bin/sh", "-c", joins + 'exec "$@"', "sandbox"]
+
+    def _pids(self) -> set[int]:
+        pids: set[int] = set()
+        for folder in self.dirs:
+            with contextlib.suppress(OSError):
+                pids.update(int(p) for p in (folder / "cgroup.procs").read_text().split())
+        return pids
+
+    def remove(self) -> None:
+        """Kill whatever is left in the cgroup(s) and delete them."""
+        deadline = time.monotonic() + 5
+        while self.dirs and time.monotonic() < deadline:
+            for pid in self._pids():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            for folder in list(self.dirs):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+                    self.dirs.remove(folder)
+            if self.dirs:
+                time.sleep(0.02)
+
+
+# -- the kernel's file system ------------------------------------------------------------
+
+def make_workdir(limits: Limits) -> Path:
+    """A fresh work dir: isolated, a tmpfs of ``limits.disk_mb`` owned by ``nobody``; else a temp folder."""
+    work = Path(tempfile.mkdtemp(prefix="ag-"))
+    if isolation_available():
+        options = f"size={limits.disk_mb}m,nr_inodes=10k,mode=0700,uid={NOBODY},gid={NOBODY},nosuid,nodev"
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(work)], check=True)
+    return work
+
+
+def release_workdir(work: Path) -> None:
+    """Unmount (if it is a tmpfs) and delete a work dir made by :func:`make_workdir`."""
+    if os.path.ismount(work):
+        subprocess.run(["umount", "-l", str(work)], check=False)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def reset_workdir(work: Path) -> None:
+    """Empty a work dir between kernels (a restarted kernel replays the notebook, which rewrites its files;
+    what a dead kernel left, e.g. a full disk or a startup file under ``.ipython``, must not outlive it)."""
+    for path in work.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _interpreter_dirs() -> list[Path]:
+    """The interpreter's folders: base install, virtual environment, site-packages outside them."""
+    dirs = [Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.executable).resolve().parent]
+    dirs += [Path(p) for p in site.getsitepackages()]
+    kept: list[Path] = []
+    for d in sorted({d for d in dirs if d.is_dir()}, key=lambda p: len(p.parts)):
+        if not any(d.is_relative_to(k) for k in kept) and not d.is_relative_to("/usr"):
+            kept.append(d)
+    return kept
+
+
+def _course_packages() -> list[Path]:
+    """Folders of the real course packages, hidden wherever they are installed."""
+    import importlib.util
+
+    found = []
+    for name in ("embedlab", "autograder"):
+        spec = importlib.util.find_spec(name)
+        if spec and spec.submodule_search_locations:
+            found += [Path(p) for p in spec.submodule_search_locations]
+    return found
+
+
+def _mkdirs(paths: list[Path], made: set[Path]) -> list[str]:
+    """``--dir`` options (mode 0755) for the missing parents of ``paths`` (bwrap would make them 0700)."""
+    args: list[str] = []
+    for path in paths:
+        for parent in reversed(path.parents):
+            if parent != Path("/") and parent not in made:
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def bwrap_command(work: Path, view: Path) -> list[str]:
+    """The ``bwrap ... setpriv ...`` prefix that runs a command as ``nobody`` in the sandbox."""
+    # JPY_PARENT_PID: ipykernel compares it with getppid(), which is 1 in the PID namespace, and exits;
+    # 1 means "do not poll" to it (--die-with-parent ties the kernel to the grader instead).
+    args = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--hostname", "sandbox",
+            "--setenv", "JPY_PARENT_PID", "1",
+            "--perms", "0755", "--dir", "/etc", "--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64"):
+        top = Path("/") / name
+        if top.is_symlink():
+            args += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            args += ["--ro-bind", str(top), str(top)]
+    for name in _ETC_FILES:
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    args += ["--ro-bind", str(view / "etc" / "passwd"), "/etc/passwd",
+             "--ro-bind", str(view / "etc" / "group"), "/etc/group",
+             "--proc", "/proc", "--perms", "0755", "--tmpfs", "/dev"]
+    for dev in _DEVICES:
+        args += ["--dev-bind", f"/dev/{dev}", f"/dev/{dev}"]
+    args += ["--symlink", "/proc/self/fd", "/dev/fd"]
+    for i, stream in enumerate(("stdin", "stdout", "stderr")):
+        args += ["--symlink", f"/proc/self/fd/{i}", f"/dev/{stream}"]
+    args += ["--perms", "0755", "--tmpfs", "/tmp", "--perms", "0755", "--tmpfs", "/root",
+             "--perms", "0755", "--tmpfs", "/home"]
+    made = {Path(p) for p in ("/usr", "/etc", "/proc", "/dev", "/tmp", "/root", "/home")}
+    interpreter = _interpreter_dirs()
+    args += _mkdirs([*interpreter, Path(VIEW_MOUNT), work], made)
+    for d in interpreter:
+        args += ["--ro-bind", str(d), str(d)]
+    for hidden in _course_packages():
+        if any(hidden.is_relative_to(d) for d in interpreter):  # an installed (not editable) copy
+            args += ["--perms", "0755", "--tmpfs", str(hidden), "--remount-ro", str(hidden)]
+    args += ["--ro-bind", str(view / "python"), VIEW_MOUNT, "--bind", str(work), str(work),
+             "--remount-ro", "/tmp", "--chdir", str(work), "--"]
+    return [*args, *_SETPRIV]
+
+
+def _rlimits(limits: Limits, cgroup: bool) -> list[str]:
+    """``prlimit`` options; without a cgroup the per-uid process count is the only process cap."""
+    opts = [f"--as={limits.memory_mb << 20}", f"--cpu={int(limits.total_timeout) + 30}",
+            f"--fsize={limits.file_mb << 20}", "--core=0", "--nofile=256"]
+    if not cgroup:
+        opts.append(f"--nproc={limits.processes}")
+    return ["prlimit", *opts, "--"] if shutil.which("prlimit") else []
 
 
 def kernel_env(work: Path) -> dict[str, str]:
     """A minimal environment: no inherited secrets, caches and HOME inside the work dir."""
     env = {
         "PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/local/bin:/usr/bin:/bin",
+        "PYTHONPATH": VIEW_MOUNT,
         "HOME": str(work),
         "TMPDIR": str(work),
         "IPYTHONDIR": str(work / ".ipython"),
@@ -93,28 +367,38 @@ def kernel_env(work: Path) -> dict[str, str]:
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """An (async, as nbclient needs) kernel manager whose kernel command goes through ``sandbox_launch.py``."""
+    """An (async, as nbclient needs) kernel manager whose kernel runs in the sandbox.
 
-    def __init__(self, work: Path, limits: Limits, name: str = "k", **kwargs):
+    The kernel talks to the grader over ZMQ IPC sockets in the work dir (a
+    fresh name per kernel, so a restarted kernel never sees old messages).
+    """
+
+    def __init__(self, work: Path, limits: Limits, allowed_modules: tuple[str, ...] = (), name: str = "k",
+                 **kwargs):
+        require_isolation(limits)
         self.isolated = isolation_available()
-        if self.isolated:  # a fresh socket name per kernel, so a restarted kernel never sees old messages
-            kwargs.update(transport="ipc", ip=str(work / name))
+        kwargs.update(transport="ipc", ip=str(work / name))
         super().__init__(kernel_name="python3", connection_file=str(work / f"{name}.json"), **kwargs)
         self.work, self.limits = work, limits
-        # Interrupt through the control channel: a signal would hit `unshare`, not the kernel.
+        self.view = build_view(tuple(allowed_modules))
+        self.cgroup = _Cgroup(f"{work.name}-{name}", limits) if self.isolated else None
+        # Interrupt through the control channel: a signal would hit bwrap, not the kernel.
         self.kernel_spec.interrupt_mode = "message"
+
+    def write_connection_file(self, **kwargs) -> None:
+        super().write_connection_file(**kwargs)
+        if self.isolated:  # the kernel, as nobody, must read it (it holds the session key)
+            os.chown(self.connection_file, NOBODY, NOBODY)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         kernel = super().format_kernel_cmd(extra_arguments)
-        limits = self.limits
-        launcher = [
-            sys.executable, "-I", str(_LAUNCHER),
-            "--work", str(self.work),
-            "--mem-mb", str(limits.memory_mb),
-            "--cpu-s", str(int(limits.total_timeout) + 30),
-            "--file-mb", str(limits.file_mb),
-        ]
-        if self.isolated:
-            keep = [str(p) for p in (_REPOSITORY, Path(sys.prefix), Path(sys.base_prefix))]
-            launcher = [*_NAMESPACES, *launcher, "--isolate", *(f"--keep={p}" for p in keep)]
-        return [*launcher, "--", *kernel]
+        has_cgroup = bool(self.cgroup and self.cgroup.dirs)
+        limited = [*_rlimits(self.limits, has_cgroup), *kernel]
+        if not self.isolated:
+            return limited
+        return [*self.cgroup.join_command(), *bwrap_command(self.work, self.view), *limited]
+
+    def release(self) -> None:
+        """After shutdown: kill anything the kernel left behind and remove its cgroup."""
+        if self.cgroup is not None:
+            self.cgroup.remove()

@@ -331,4 +331,6 @@ LAB = Lab(
     notebook="lab02_word2vec.ipynb",
     exercises=(BUILD_VOCAB, KEEP_PROBABILITIES, CONTEXT_PAIRS, NOISE_DISTRIBUTION, SGNS_LOSS, SGNS_GRADIENTS,
                SGD_STEP),
+    # the Wikipedia loader only: embedlab.word2vec holds every exercise's reference
+    allowed_modules=("embedlab.data.wikipedia", "embedlab.data._packages"),
 )

@@ -1,0 +1,147 @@
+"""Issue 8, class 2b: the answer key is out of the grading kernel's reach.
+
+Each cheat below is first shown to work where the course packages are importable
+(in this process, through the same ``evaluate`` the grader uses), then graded
+in the sandbox, where it must score 0. The sandbox's file-system view is checked
+in test_sandbox.py; which modules a lab may import is checked here for every lab.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.evaluate import evaluate
+from autograder.grade import grade_submission
+from autograder.kernel_side import handle
+from autograder.kernel_view import ViewError, build_view, import_closure
+from autograder.labs import LABS, get_lab
+from autograder.sandbox import isolation_available
+
+from agtest_helpers import FAST
+
+#: lab 2 made only of embedlab.word2vec calls (the issue's cheat: it scored 12/12)
+LAB02_FROM_REFERENCES = """
+import numpy as np
+from embedlab import word2vec as w2v
+
+def build_vocab(sentences, min_count):
+    vocab = w2v.build_vocab(sentences, min_count)
+    return vocab.words, vocab.counts
+
+keep_probabilities = w2v.keep_probabilities
+noise_distribution = w2v.noise_distribution
+sgns_loss = w2v.sgns_loss
+sgns_gradients = w2v.sgns_gradients
+
+def context_pairs(ids, window, sentence_ids):
+    return w2v.context_pairs(ids, np.full(len(ids), window), sentence_ids)
+
+def sgd_step(w_in, w_out, centers, contexts, negatives, lr):
+    w_in, w_out = np.array(w_in, dtype=np.float64), np.array(w_out, dtype=np.float64)
+    loss = w2v.sgd_step(w_in, w_out, centers, contexts, negatives, lr)
+    return w_in, w_out, loss
+"""
+
+#: lab 1 filled from the specs (the issue's cheat: it scored 11.75/12)
+LAB01_FROM_SPECS = """
+from autograder.labs import get_lab
+
+_lab = get_lab("lab01")
+u, v, M, M_shape = _lab.exercise("arrays").reference()
+for _ex in _lab.exercises:
+    if _ex.kind == "function":
+        globals()[_ex.targets[0]] = _ex.reference
+"""
+
+
+def _notebook(lab_id: str, *cells: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook(metadata={"autograder": {"lab": lab_id}})
+    nb.cells = [nbformat.v4.new_code_cell(textwrap.dedent(c)) for c in cells]
+    return nb
+
+
+def _score_in_process(lab_id: str, code: str) -> float:
+    namespace: dict = {}
+    exec(code, namespace)
+    lab = get_lab(lab_id)
+    ask = lambda request: handle(request, namespace)
+    return sum(evaluate(ex, np.random.default_rng([1, i]), ask).score for i, ex in enumerate(lab.exercises))
+
+
+@pytest.mark.parametrize(("lab_id", "code"), [("lab02", LAB02_FROM_REFERENCES), ("lab01", LAB01_FROM_SPECS)],
+                         ids=["lab02-from-word2vec", "lab01-from-specs"])
+def test_the_cheats_would_score_full_marks_with_the_key_in_reach(lab_id, code):
+    assert _score_in_process(lab_id, code) == get_lab(lab_id).max_score
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.skipif(not isolation_available(), reason="needs root and bubblewrap")
+@pytest.mark.parametrize(("lab_id", "code"), [("lab02", LAB02_FROM_REFERENCES), ("lab01", LAB01_FROM_SPECS)],
+                         ids=["lab02-from-word2vec", "lab01-from-specs"])
+def test_the_cheats_score_zero_in_the_sandbox(lab_id, code, tmp_path):
+    path = tmp_path / f"{lab_id}_cheat.ipynb"
+    nbformat.write(_notebook(lab_id, code), path)
+    report = grade_submission(path, limits=FAST)
+    assert report.score == 0
+    assert any("ModuleNotFoundError" in e or "ImportError" in e for e in report.errors), report.errors
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.skipif(not isolation_available(), reason="needs root and bubblewrap")
+def test_the_view_holds_the_allowed_loader_and_a_silent_check_only(tmp_path):
+    probe = """
+    import importlib, os
+    from autograder import check
+    print(check("build_vocab", print) is None)
+    from embedlab.data import wikipedia_sentences
+    for name in ("autograder.labs", "autograder.spec", "embedlab.word2vec", "embedlab.similarity",
+                 "embedlab.embeddings", "embedlab.data.minilm"):
+        try:
+            importlib.import_module(name)
+            print("imported", name)
+        except ImportError:
+            pass
+    print(sorted(os.listdir(os.path.dirname(importlib.import_module("embedlab.data").__file__))))
+    """
+    from autograder.runner import KernelRunner
+
+    with KernelRunner(FAST, get_lab("lab02").allowed_modules) as runner:
+        result = runner.run(textwrap.dedent(probe))
+    assert result.status == "ok", result.error
+    assert result.stdout().splitlines() == ["True", "['__init__.py', '_packages.py', 'wikipedia.py']"]
+
+
+@pytest.mark.parametrize("lab_id", sorted(LABS))
+def test_every_lab_allows_a_closed_set_of_modules_without_its_references(lab_id):
+    lab = get_lab(lab_id)
+    view = build_view(lab.allowed_modules)  # raises ViewError when an allowed module imports another one
+    modules = {p.relative_to(view / "python").with_suffix("").as_posix().replace("/", ".")
+               for p in (view / "python").rglob("*.py")}
+    references = {getattr(ex.reference, "__module__", "") for ex in lab.exercises}
+    assert not {m.removesuffix(".__init__") for m in modules} & references
+    assert (view / "python" / "autograder" / "__init__.py").read_text().count("def check") == 1
+
+
+def test_a_loader_that_drags_in_a_reference_is_refused():
+    closure = import_closure(("embedlab.data",))
+    assert "embedlab.embeddings" in closure and "embedlab.similarity" in closure  # what the full loader pulls in
+    with pytest.raises(ViewError, match=r"embedlab\.data\.minilm imports embedlab\.embeddings"):
+        build_view(("embedlab.data.minilm", "embedlab.data._packages"))
+    with pytest.raises(ViewError, match="does not exist"):
+        build_view(("embedlab.nothing_here",))
+
+
+def test_the_lab_text_says_what_may_be_imported():
+    root = Path(__file__).resolve().parents[2]
+    for lab in LABS.values():
+        first = nbformat.read(root / "solutions" / lab.notebook, as_version=4).cells[0].source
+        assert "**What you may use.**" in first
+        for module in lab.allowed_modules:
+            assert module.rsplit(".", 1)[0].lstrip("_") in first or module in first
