@@ -100,4 +100,61 @@ def similarity_heatmap(words: Sequence[str], similarities, title: str = "Cosine 
     return fig
 
 
+def projector(
+    coords,
+    labels: Sequence[str],
+    groups: Sequence[str] | None = None,
+    hover: Sequence[str] | None = None,
+    title: str = "",
+    axis_titles: Sequence[str] = ("x", "y", "z"),
+    show_text: Sequence[str] = (),
+    height: int = 560,
+    decimals: int = 3,
+):
+    """A 2-D or 3-D scatter of labelled points in the manner of the TensorFlow Embedding Projector.
+
+    One trace per group (click the legend to hide a group); hovering a point shows
+    its label and its ``hover`` text (e.g. its nearest neighbours in the original
+    space). Labels listed in ``show_text`` are also written next to their points.
+    Coordinates are rounded to ``decimals`` places to keep the page light.
+    """
+    import plotly.graph_objects as go
+
+    coords = np.round(np.asarray(coords, dtype=float), decimals)
+    if coords.ndim != 2 or coords.shape[1] not in (2, 3):
+        raise ValueError(f"coords must have shape (n, 2) or (n, 3); got {coords.shape}.")
+    n = len(coords)
+    groups = ["all"] * n if groups is None else [str(g) for g in groups]
+    hover = [""] * n if hover is None else [str(h) for h in hover]
+    labels = [str(v) for v in labels]
+    if not len(labels) == len(groups) == len(hover) == n:
+        raise ValueError(f"{n} points need {n} labels, groups and hover texts; "
+                         f"got {len(labels)}, {len(groups)} and {len(hover)}.")
+    shown = set(show_text)
+    fig = go.Figure()
+    for group in dict.fromkeys(groups):  # first-seen order
+        rows = [i for i in range(n) if groups[i] == group]
+        text = [labels[i] for i in rows]
+        style = dict(
+            name=group, text=text, customdata=[hover[i] for i in rows],
+            hovertemplate="<b>%{text}</b><br>%{customdata}<extra>" + group + "</extra>",
+        )
+        mode = "markers+text" if shown.intersection(text) else "markers"
+        if mode == "markers+text":
+            style["texttemplate"] = [t if t in shown else "" for t in text]
+        xyz = {axis: coords[rows, j] for j, axis in enumerate("xyz"[: coords.shape[1]])}
+        if coords.shape[1] == 3:
+            fig.add_trace(go.Scatter3d(**xyz, mode=mode, marker=dict(size=2.5, opacity=0.8), **style))
+        else:
+            fig.add_trace(go.Scatter(**xyz, mode=mode, marker=dict(size=6, opacity=0.75),
+                                     textposition="top center", **style))
+    legend = dict(orientation="h", yanchor="bottom", y=1.0, x=0, itemsizing="constant")
+    fig.update_layout(title=title, height=height, legend=legend, margin=dict(l=0, r=0, t=90 if title else 40, b=0))
+    if coords.shape[1] == 3:
+        fig.update_layout(scene={f"{axis}axis_title": name for axis, name in zip("xyz", axis_titles, strict=False)})
+    else:
+        fig.update_layout(xaxis_title=axis_titles[0], yaxis_title=axis_titles[1])
+    return fig
+
+
 setup_plotly()
