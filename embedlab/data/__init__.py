@@ -13,6 +13,14 @@ from .glove import load_glove
 from .minilm import load_sentence_model, load_token_embeddings, minilm_path
 from .sentiment import Review, load_rotten_tomatoes, sentiment_tokens
 from .wikipedia import Article, load_wikipedia, tokenize, wikipedia_sentences
+from .word_lists import (
+    WeatTest,
+    load_definitional_pairs,
+    load_gender_specific_words,
+    load_professions,
+    load_weat_tests,
+    word_list_sources,
+)
 
 __all__ = [
     "Article",
@@ -20,17 +28,23 @@ __all__ = [
     "MissingPackageError",
     "QAPair",
     "Review",
+    "WeatTest",
     "load_analogy_questions",
     "load_chatterbot",
+    "load_definitional_pairs",
+    "load_gender_specific_words",
     "load_glove",
+    "load_professions",
     "load_rotten_tomatoes",
     "load_sentence_model",
     "load_simlex999",
     "load_token_embeddings",
+    "load_weat_tests",
     "load_wikipedia",
     "load_wordsim353",
     "minilm_path",
     "sentiment_tokens",
     "tokenize",
     "wikipedia_sentences",
+    "word_list_sources",
 ]
