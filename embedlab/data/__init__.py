@@ -13,6 +13,7 @@ from .glove import load_glove
 from .minilm import load_sentence_model, load_token_embeddings, minilm_path
 from .sentiment import Review, load_rotten_tomatoes, sentiment_tokens
 from .wikipedia import Article, load_wikipedia, tokenize, wikipedia_sentences
+from .word_categories import load_word_categories
 from .word_lists import (
     WeatTest,
     load_definitional_pairs,
@@ -41,6 +42,7 @@ __all__ = [
     "load_token_embeddings",
     "load_weat_tests",
     "load_wikipedia",
+    "load_word_categories",
     "load_wordsim353",
     "minilm_path",
     "sentiment_tokens",
