@@ -35,7 +35,36 @@ def _assign(args: argparse.Namespace) -> int:
 
 def _limits(args: argparse.Namespace) -> Limits:
     return Limits(cell_timeout=args.cell_timeout, call_timeout=args.call_timeout,
-                  total_timeout=args.total_timeout, memory_mb=args.memory_mb)
+                  total_timeout=args.total_timeout, memory_mb=args.memory_mb, disk_mb=args.disk_mb,
+                  allow_unisolated=args.allow_unisolated)
+
+
+def _write_reports(args: argparse.Namespace, report) -> None:
+    """``--json`` / ``--junit``, each written to a temporary file and renamed (a planted symlink is replaced)."""
+    from .inputs import safe_output
+    from .report import write_json, write_junit
+
+    for destination, write in ((args.json, write_json), (args.junit, write_junit)):
+        if destination:
+            with safe_output(destination) as path:
+                write(report, path)
+
+
+def _ungradable(args: argparse.Namespace, message: str) -> int:
+    """Exit 2 with ``message``; the reports still say 0 out of the lab's points (GitHub Classroom posts them)."""
+    from .labs import get_lab
+    from .report import Report
+    from .sandbox import isolation_report
+
+    print(f"error: {message}", file=sys.stderr)
+    try:
+        lab = get_lab(args.lab, path=args.submission)
+    except Exception:  # the lab cannot be told: 0 out of 0
+        lab = None
+    _write_reports(args, Report(lab.id if lab else args.lab or "unknown", errors=[message],
+                                max_score_if_empty=lab.max_score if lab else 0.0,
+                                isolation=isolation_report(_limits(args))))
+    return EXIT_UNGRADABLE
 
 
 def _grade_folder(args: argparse.Namespace, folder: Path) -> int:
@@ -52,38 +81,56 @@ def _grade_folder(args: argparse.Namespace, folder: Path) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from .grade import grade_submission
     from .notebook import SubmissionError
-    from .report import Report, text_summary, write_json, write_junit
-    from .sandbox import isolation_note
+    from .report import text_summary
+    from .sandbox import IsolationUnavailable, isolation_note, require_isolation
 
-    target = Path(args.submission)
-    if target.is_dir():
-        return _grade_folder(args, target)
+    try:
+        require_isolation(_limits(args))
+    except IsolationUnavailable as err:
+        return _ungradable(args, str(err))
     print(f"sandbox: {isolation_note()}")
+    target = Path(args.submission)
+    if target.is_dir() and not target.is_symlink():
+        return _grade_folder(args, target)
     try:
         report = grade_submission(target, args.lab, _limits(args), args.seed)
     except SubmissionError as err:
-        print(f"error: {err}", file=sys.stderr)
-        if args.json:
-            write_json(Report(args.lab or "unknown", errors=[str(err)]), args.json)
-        return EXIT_UNGRADABLE
-    if args.json:
-        write_json(report, args.json)
-    if args.junit:
-        write_junit(report, args.junit)
+        return _ungradable(args, str(err))
+    _write_reports(args, report)
+    if not report.isolation.get("isolated"):
+        print(f"WARNING: {isolation_note()}")
     print("\n".join(text_summary(report)))
     if args.fail_under is not None and report.percent < args.fail_under:
         return EXIT_BELOW
     return EXIT_OK
 
 
+def _report_or_zero(path: str, lab_id: str | None) -> dict:
+    """The JSON report at ``path``; when there is none (grading did not finish) and ``lab_id`` is given,
+    a report of 0 out of that lab's points, so GitHub Classroom still posts a score."""
+    from .labs import UnknownLabError, get_lab
+    from .report import Report, load_report
+
+    try:
+        return load_report(path)
+    except ValueError as err:
+        if lab_id is None:
+            raise
+        try:
+            lab = get_lab(lab_id)
+        except UnknownLabError as unknown:
+            raise ValueError(str(unknown)) from None
+        return Report(lab.id, errors=[f"no grading report: {err}"], max_score_if_empty=lab.max_score).as_dict()
+
+
 def _summary(args: argparse.Namespace) -> int:
     import base64
     import json
 
-    from .report import classroom_result, load_report, markdown_table
+    from .report import classroom_result, markdown_table
 
     try:
-        data = load_report(args.report)
+        data = _report_or_zero(args.report, args.lab)
         if args.format == "classroom":
             print(base64.b64encode(json.dumps(classroom_result(data)).encode()).decode())
         else:
@@ -116,11 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cell-timeout", type=float, default=d.cell_timeout, help="seconds per notebook cell")
     p.add_argument("--call-timeout", type=float, default=d.call_timeout, help="seconds per graded call")
     p.add_argument("--total-timeout", type=float, default=d.total_timeout, help="seconds per submission")
-    p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="address-space cap of the kernel")
+    p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory cap of the kernel (MiB)")
+    p.add_argument("--disk-mb", type=int, default=d.disk_mb, help="size of the kernel's work dir (MiB)")
+    p.add_argument("--allow-unisolated", action="store_true",
+                   help="grade even without the sandbox (no root or no bubblewrap); reports say NOT ISOLATED")
     p.set_defaults(func=_grade)
 
     p = sub.add_parser("summary", help="print a JSON report as a markdown table (for $GITHUB_STEP_SUMMARY)")
     p.add_argument("report", help="a report written by grade --json")
+    p.add_argument("--lab", help="when the report is missing or unreadable: report 0 out of this lab's points")
     p.add_argument("--format", choices=["markdown", "classroom"], default="markdown",
                    help="markdown table, or base64 JSON for GitHub Classroom's grading reporter")
     p.set_defaults(func=_summary)

@@ -16,6 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .grade import grade_submission
+from .inputs import refusal, safe_output
 from .labs import UnknownLabError, get_lab
 from .report import Report
 from .safetext import clean
@@ -80,9 +81,13 @@ def grade_directory(folder: Path, csv_path: Path, lab_id: str | None = None, lim
                     workers: int | None = None, seed: int | None = None) -> list[dict]:
     """Grade every notebook under ``folder``; write the gradebook to ``csv_path`` and return its rows."""
     folder = Path(folder)
-    outcomes = grade_many(find_submissions(folder), lab_id, limits, workers, seed)
+    paths = find_submissions(folder)
+    refused = {p: why for p in paths if (why := refusal(p, folder))}  # FIFOs, links out of the folder, ...
+    outcomes: dict[Path, Report | str] = {**grade_many([p for p in paths if p not in refused], lab_id, limits,
+                                                       workers, seed), **refused}
     rows = sorted((_row(p, folder, lab_id, o) for p, o in outcomes.items()), key=lambda r: r["submission"])
-    _write_csv(rows, csv_path)
+    with safe_output(csv_path) as written:  # a gradebook planted as a symlink is replaced, not followed
+        _write_csv(rows, written)
     return rows
 
 

@@ -15,11 +15,12 @@ import numpy as np
 
 from . import kernel_side
 from .evaluate import KERNEL_DIED, TIMEOUT, Ask, evaluate
+from .inputs import check_submission
 from .labs import UnknownLabError, get_lab
 from .notebook import SubmissionError, read_notebook
 from .report import Report
 from .runner import KernelRunner
-from .sandbox import Limits, isolation_available, isolation_note
+from .sandbox import Limits, isolation_report
 from .seeding import submission_seed
 
 __all__ = ["grade_submission"]
@@ -53,6 +54,7 @@ def grade_submission(path: str | Path, lab_id: str | None = None, limits: Limits
                      seed: int | None = None) -> Report:
     """Grade the notebook at ``path``; :class:`~autograder.notebook.SubmissionError` if it is not gradable."""
     limits = limits or Limits()
+    check_submission(path)  # a regular file of bounded size, not a link out of its folder
     nb = read_notebook(path)
     try:
         lab = get_lab(lab_id, notebook=nb, path=path)
@@ -62,7 +64,7 @@ def grade_submission(path: str | Path, lab_id: str | None = None, limits: Limits
              if cell.cell_type == "code" and str(cell.source).strip()]
     seed = submission_seed(source for _, source in cells) if seed is None else seed
     report = Report(lab.id, max_score_if_empty=lab.max_score, seed=seed,
-                    isolation={"isolated": isolation_available(), "note": isolation_note()})
+                    isolation=isolation_report(limits))
     with KernelRunner(limits, lab.allowed_modules) as runner:
         for number, source in cells:
             run = runner.run(source)
