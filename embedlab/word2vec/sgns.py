@@ -71,20 +71,23 @@ class RowGroups:
     A sparse (n_unique, n) matrix whose product with ``values`` (n, d) sums the
     values of repeated rows; several times faster than ``np.add.at``. With ``cap``,
     a row that occurs ``h`` times gets its mean value times ``min(h, cap)`` instead
-    of the sum (see :func:`embedlab.word2vec.shared_negatives.shared_negative_step`).
+    of the sum (see :func:`embedlab.word2vec.shared_negatives.shared_negative_step`);
+    every value is multiplied by ``factor`` (e.g. minus the learning rate) on the way.
     """
 
-    def __init__(self, rows: np.ndarray, cap: float | None = None):
+    def __init__(self, rows: np.ndarray, cap: float | None = None, factor: float = 1.0):
         rows = np.asarray(rows).ravel()
         self.n = len(rows)
-        order = np.argsort(rows, kind="stable")
+        order = np.argsort(rows, kind="stable").astype(np.int32)  # int32 indices: scipy copies int64 ones
         sorted_rows = rows[order]
-        starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
-        self.unique = sorted_rows[starts]
-        hits = np.diff(np.r_[starts, self.n])
-        scale = np.ones(len(hits), np.float32) if cap is None else np.minimum(1, cap / hits).astype(np.float32)
-        self._matrix = sparse.csr_matrix(  # row j combines the positions order[starts[j]:starts[j+1]]
-            (np.repeat(scale, hits), order, np.r_[starts, self.n]), shape=(len(self.unique), self.n)
+        bounds = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1], True]).astype(np.int32)
+        self.unique = sorted_rows[bounds[:-1]]
+        hits = np.diff(bounds)
+        scale = np.full(len(hits), factor, np.float32)
+        if cap is not None:
+            scale *= np.minimum(1, cap / hits)
+        self._matrix = sparse.csr_matrix(  # row j combines the positions order[bounds[j]:bounds[j+1]]
+            (np.repeat(scale, hits), order, bounds), shape=(len(self.unique), self.n)
         )
 
     def add_to(self, target: np.ndarray, values: np.ndarray) -> None:

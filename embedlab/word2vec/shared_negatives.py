@@ -23,16 +23,48 @@ row hit ``h`` times in a step moves by its mean update times ``min(h, hot_row_ca
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-from .sgns import RowGroups, sigmoid
+from .sgns import RowGroups
 
-__all__ = ["shared_negative_step"]
+__all__ = ["shared_negative_step", "window_reach"]
+
+_BIG = 1e30  # exp(-score) is clipped here: a score below -69 counts as -69
 
 
-def _log(p: np.ndarray) -> np.ndarray:
-    """``log p`` for probabilities, with 0 clipped to the smallest float32 so a loss stays finite."""
-    return np.log(np.maximum(p, np.finfo(np.float32).tiny))
+def window_reach(sentence_ids: np.ndarray, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How many words each center's window reaches to its left and right without leaving its sentence.
+
+    ``sentence_ids`` (n,): each token's sentence, every sentence one contiguous run;
+    ``windows`` (n,): each center's reduced window. Returns ``(left, right)``, int32 (n,);
+    the center has ``left + right`` pairs.
+    """
+    n = len(sentence_ids)
+    positions = np.arange(n, dtype=np.int32)
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(sentence_ids[1:], sentence_ids[:-1], out=new[1:])
+    start = np.maximum.accumulate(np.where(new, positions, 0))
+    last = np.where(np.r_[new[1:], True], positions, n)  # a sentence's last position, else n
+    end = np.minimum.accumulate(last[::-1])[::-1]
+    return np.minimum(windows, positions - start), np.minimum(windows, end - positions)
+
+
+@lru_cache(maxsize=16)
+def _band(c: int, h: int, dtype: np.dtype) -> np.ndarray:
+    """``band[l, r, i, j]`` = 1 if around-slot ``j`` is a context of center ``i`` with reach ``(l, r)``.
+
+    Center ``i`` of a chunk sits at slot ``i + h`` of the chunk's ``c + 2h`` around-slots.
+    """
+    offset = np.arange(c + 2 * h)[None, :] - h - np.arange(c)[:, None]  # (c, span)
+    reach = np.arange(h + 1)
+    band = ((offset[None, None] >= -reach[:, None, None, None]) & (offset[None, None] <= reach[None, :, None, None])
+            & (offset != 0))
+    band = band.astype(dtype)
+    band.flags.writeable = False
+    return band
 
 
 def shared_negative_step(
@@ -49,62 +81,65 @@ def shared_negative_step(
     """One SGD step of skip-gram with negative sampling on a block of consecutive tokens.
 
     ``tokens``, ``sentence_ids``, ``windows`` (B,): the (already subsampled) word ids,
-    the sentence each belongs to (pairs never cross sentences) and each center's
-    reduced window. ``noise_ids`` (G, N): N shared noise words for each of G chunks
-    of ``c = ceil(B / G)`` consecutive centers (``c`` must be at least the largest
-    window). ``negative``: the K the weighting emulates. ``hot_row_cap``: see the
-    module docstring (``None`` sums every update). Updates ``w_in`` and
-    ``w_out`` (V, d) in place; returns ``(summed loss, number of pairs)``.
+    the sentence each belongs to (each sentence one contiguous run; pairs never cross
+    sentences) and each center's reduced window. ``noise_ids`` (G, N): N shared noise
+    words for each of G chunks of ``c = ceil(B / G)`` consecutive centers (``c`` must
+    be at least the largest window). ``negative``: the K the weighting emulates.
+    ``hot_row_cap``: see the module docstring (``None`` sums every update). Updates
+    ``w_in`` and ``w_out`` (V, d) in place; returns ``(summed loss, number of pairs)``.
     """
-    n, dim = len(tokens), w_in.shape[1]
+    n, dim, dtype = len(tokens), w_in.shape[1], w_in.dtype
     n_chunks, n_noise = noise_ids.shape
     c = -(-n // n_chunks)
     h = int(windows.max(initial=1))
     if c < h:
         raise ValueError(f"chunks of {c} centers are shorter than the window {h}; use fewer chunks.")
     span, padded = c + 2 * h, n_chunks * c
-    # Token-aligned arrays with h slots of padding before and after (sentence -1 matches nothing).
-    token_pad = np.zeros(padded + 2 * h, dtype=np.intp)
-    token_pad[h : h + n] = tokens
-    sentence_pad = np.full(padded + 2 * h, -1, dtype=np.int64)
-    sentence_pad[h : h + n] = sentence_ids
-    window_pad = np.zeros(padded, dtype=np.int64)
-    window_pad[:n] = windows
-    around = np.arange(n_chunks)[:, None] * c + np.arange(span)  # (G, span) positions in the padded arrays
 
-    v = np.zeros((padded, dim), dtype=w_in.dtype)
+    # Weight of every score: 1 for a (center, context) pair, 0 for other around-slots
+    # (a precomputed band looked up by each center's reach), m K / N for the noise words.
+    reach = np.zeros((2, padded), dtype=np.intp)  # padding centers reach nothing
+    reach[:, :n] = window_reach(sentence_ids, windows)
+    weight = np.empty((n_chunks, c, span + n_noise), dtype=dtype)
+    weight[:, :, :span] = _band(c, h, dtype)[reach[0].reshape(n_chunks, c), reach[1].reshape(n_chunks, c),
+                                             np.arange(c)]
+    pairs = reach.sum(axis=0).reshape(n_chunks, c, 1)
+    np.multiply(pairs, negative / n_noise, out=weight[:, :, span:], casting="unsafe")
+
+    # Gather the centers' input vectors and, per chunk, the output vectors of the around
+    # tokens and, negated, of the noise words: then every score is that of the right answer.
+    v = np.zeros((padded, dim), dtype=dtype)
     np.take(w_in, tokens, axis=0, out=v[:n])
     v_chunks = v.reshape(n_chunks, c, dim)
-    u = np.empty((n_chunks, span + n_noise, dim), dtype=w_out.dtype)  # [around; noise] per chunk
-    np.take(w_out, token_pad[around], axis=0, out=u[:, :span])
+    token_pad = np.zeros(padded + 2 * h, dtype=np.intp)
+    token_pad[h : h + n] = tokens
+    around = token_pad[np.arange(0, padded, c)[:, None] + np.arange(span)]  # (G, span) word ids
+    u = np.empty((n_chunks, span + n_noise, dim), dtype=dtype)  # [around; -noise] per chunk
+    np.take(w_out, around, axis=0, out=u[:, :span])
     np.take(w_out, noise_ids, axis=0, out=u[:, span:])
-    prob = sigmoid(v_chunks @ u.transpose(0, 2, 1))  # (G, c, span + N)
+    np.negative(u[:, span:], out=u[:, span:])
 
-    distance = np.abs(np.arange(span)[None, :] - h - np.arange(c)[:, None])  # (c, span)
-    is_pair = (
-        (distance >= 1)
-        & (distance <= window_pad.reshape(n_chunks, c, 1))
-        & (sentence_pad[around][:, None, :] == sentence_pad[h : h + padded].reshape(n_chunks, c, 1))
-    ).astype(w_in.dtype)
-    pairs = is_pair.sum(axis=2, keepdims=True)  # (G, c, 1): pairs of each center
-    weight = pairs * (negative / n_noise)
-    positive, noise = prob[:, :, :span], prob[:, :, span:]
-    loss = -float(np.sum(_log(positive) * is_pair) + np.sum(_log(1 - noise) * weight))
+    # With e = exp(-score): loss = Σ weight log(1 + e); d loss / d score = -weight e / (1 + e).
+    e = np.matmul(v_chunks, u.transpose(0, 2, 1))  # (G, c, span + N) scores, then e in place
+    with np.errstate(over="ignore"):
+        np.exp(np.negative(e, out=e), out=e)
+    np.minimum(e, _BIG, out=e)  # keeps log1p and e / (1 + e) finite
+    loss = float(np.vdot(np.log1p(e), weight))
+    grad = np.add(e, 1)
+    np.divide(e, grad, out=grad)
+    grad *= weight  # minus the gradient of the loss with respect to the scores
 
-    # -lr times the gradient of the scores, then of both sides of the product.
-    step = np.empty_like(prob)
-    np.multiply(positive - 1, is_pair * -lr, out=step[:, :, :span])
-    np.multiply(noise, weight * -lr, out=step[:, :, span:])
-    dv = (step @ u).reshape(padded, dim)
-    du = step.transpose(0, 2, 1) @ v_chunks  # (G, span + N, d)
+    # Back through the products; lr goes into the scatter (noise rows were negated: +lr).
+    dv = np.matmul(grad, u).reshape(padded, dim)
+    du = np.matmul(grad.transpose(0, 2, 1), v_chunks)  # (G, span + N, d)
 
-    # Fold each chunk's "around" rows back onto token positions, c rows at a time (no overlaps).
-    du_tokens = np.zeros((padded + span, dim), dtype=w_out.dtype)
+    # Fold each chunk's around rows back onto token positions, c rows at a time (no overlaps).
+    du_tokens = np.zeros((padded + span, dim), dtype=dtype)
     for k in range(0, span, c):
         width = min(c, span - k)
         du_tokens[k : k + padded].reshape(n_chunks, c, dim)[:, :width] += du[:, k : k + width]
-    same_token = RowGroups(tokens, hot_row_cap)
+    same_token = RowGroups(tokens, hot_row_cap, factor=lr)
     same_token.add_to(w_in, dv[:n])
     same_token.add_to(w_out, du_tokens[h : h + n])
-    RowGroups(noise_ids, hot_row_cap).add_to(w_out, du[:, span:])
+    RowGroups(noise_ids, hot_row_cap, factor=-lr).add_to(w_out, du[:, span:])
     return loss, int(pairs.sum())

@@ -8,11 +8,12 @@ locks (Hogwild, as word2vec and gensim do; numpy releases the GIL in the heavy w
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, zip_longest
 
 import numpy as np
 from tqdm import tqdm
@@ -80,49 +81,74 @@ def train_word2vec(
     (``hot_row_cap``; see :mod:`embedlab.word2vec.shared_negatives`);
     ``method="per_pair"`` draws ``negative`` noise words for every pair (the textbook
     step, :func:`embedlab.word2vec.sgns.sgd_step`). The learning rate decays linearly
-    from ``alpha`` to ``min_alpha``. ``seed`` fixes every random draw; with
-    ``workers=1`` the result is then bit-for-bit reproducible (several threads
-    interleave their updates in a different order each run). ``on_epoch_end(epoch,
+    from ``alpha`` to ``min_alpha`` with the share of the corpus done. Each epoch's
+    subsampled text is cut into ``workers`` contiguous parts, trained at the same time
+    by as many threads sharing the vectors without locks (Hogwild, as word2vec and
+    gensim do; numpy releases the GIL in the heavy work). ``seed`` fixes every random
+    draw; with ``workers=1`` the result is then bit-for-bit reproducible (several
+    threads interleave their updates in a different order each run). ``seconds`` is the
+    wall time of the whole call, vocabulary included. ``on_epoch_end(epoch,
     embeddings)`` is called after every epoch with a copy of the vectors so far.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {METHODS}.")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}.")
+    started = time.perf_counter()
     vocab = build_vocab(sentences, min_count)
     ids, sentence_ids = encode(sentences, vocab)
     keep, noise = keep_probabilities(vocab.counts, sample), noise_distribution(vocab.counts)
     w_in, w_out = _initial_weights(len(vocab), vector_size, np.random.default_rng(seed))
-
-    def run_block(epoch: int, tokens, sents, windows, start: int, block: int) -> tuple[float, int]:
-        rng = np.random.default_rng((seed, epoch, block))
-        lr = alpha - (alpha - min_alpha) * (epoch + start / len(ids)) / epochs
-        if method == "shared":
-            noise_ids = draw_negatives(noise, (-(-len(tokens) // group_size), shared_noise), rng)
-            return shared_negative_step(w_in, w_out, tokens, sents, windows, noise_ids, negative, lr, hot_row_cap)
-        centers, contexts = context_pairs(tokens, windows, sents)
-        negatives = draw_negatives(noise, (len(centers), negative), rng)
-        return sgd_step(w_in, w_out, centers, contexts, negatives, lr) * len(centers), len(centers)
-
-    losses: list[float] = []
     bar = tqdm(total=epochs * len(ids), unit="word", unit_scale=True, disable=not progress, desc="word2vec")
-    started = time.perf_counter()
+    bar_lock = threading.Lock()
+
+    def train_part(epoch: int, part: int, tokens, sents, windows, corpus_pos, blocks: list[slice]) -> list[float]:
+        """One thread's share of an epoch: its blocks in order, noise words drawn in bulk."""
+        rng = np.random.default_rng((seed, epoch, part))
+        first, size = blocks[0].start, blocks[-1].stop - blocks[0].start
+        if method == "shared":
+            chunks = np.array([-(-(b.stop - b.start) // group_size) for b in blocks])
+            noise_ids = draw_negatives(noise, (int(chunks.sum()), shared_noise), rng)
+            chunk_starts = np.r_[0, np.cumsum(chunks)]
+        losses = []
+        for i, b in enumerate(blocks):
+            lr = alpha - (alpha - min_alpha) * (epoch + (b.start - first) / size) / epochs
+            if method == "shared":
+                block_noise = noise_ids[chunk_starts[i] : chunk_starts[i + 1]]
+                loss, pairs = shared_negative_step(w_in, w_out, tokens[b], sents[b], windows[b], block_noise,
+                                                   negative, lr, hot_row_cap)
+            else:
+                centers, contexts = context_pairs(tokens[b], windows[b], sents[b])
+                negatives = draw_negatives(noise, (len(centers), negative), rng)
+                pairs = len(centers)
+                loss = sgd_step(w_in, w_out, centers, contexts, negatives, lr) * pairs
+            losses.append(loss / max(pairs, 1))
+            if progress:
+                with bar_lock:
+                    bar.update(int(corpus_pos[b.stop - 1] - corpus_pos[b.start]) + 1)
+                    bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}", refresh=False)
+        return losses
+
+    history: list[float] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for epoch in range(epochs):
             rng = np.random.default_rng((seed, epoch))
             kept = np.flatnonzero(rng.random(len(ids)) < keep[ids])
             tokens, sents = ids[kept], sentence_ids[kept]
             windows = reduced_windows(len(tokens), window, rng)
-            blocks = sentence_blocks(sents, block_size)
-            jobs = [(epoch, tokens[b], sents[b], windows[b], int(kept[b.start]), i) for i, b in enumerate(blocks)]
-            ends = [int(kept[b.stop - 1]) + 1 for b in blocks]
-            done = 0
-            for (loss, pairs), end in zip(pool.map(lambda job: run_block(*job), jobs), ends, strict=True):
-                losses.append(loss / max(pairs, 1))
-                bar.update(end - done)
-                done = end
-                bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}", refresh=False)
-            bar.update(len(ids) - done)
+            parts = [p for p in np.array_split(np.array(sentence_blocks(sents, block_size)), workers) if len(p)]
+            jobs = [(epoch, i, tokens, sents, windows, kept, list(p)) for i, p in enumerate(parts)]
+            if workers == 1:
+                part_losses = [train_part(*job) for job in jobs]
+            else:
+                part_losses = list(pool.map(lambda job: train_part(*job), jobs))
+            # In time order: the parts ran side by side, so interleave their blocks.
+            history += [x for step in zip_longest(*part_losses) for x in step if x is not None]
+            if progress:
+                bar.n = (epoch + 1) * len(ids)
+                bar.refresh()
             if on_epoch_end is not None:
                 on_epoch_end(epoch + 1, Embeddings(vocab.words, w_in.copy()))
     bar.close()
     seconds = time.perf_counter() - started
-    return Word2VecResult(Embeddings(vocab.words, w_in), np.array(losses), vocab, seconds)
+    return Word2VecResult(Embeddings(vocab.words, w_in), np.array(history), vocab, seconds)

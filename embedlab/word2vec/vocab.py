@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 5) -> Vocab
     """
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, got {min_count}.")
-    counter = Counter(word for sentence in sentences for word in sentence)
+    counter = Counter(chain.from_iterable(sentences))
     if not counter:
         raise ValueError("the corpus is empty: there are no words to build a vocabulary from.")
     kept = sorted(((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0]))
@@ -55,17 +56,15 @@ def build_vocab(sentences: Iterable[Sequence[str]], min_count: int = 5) -> Vocab
     return Vocabulary(list(words), np.array(counts))
 
 
-def encode(sentences: Iterable[Sequence[str]], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+def encode(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
     """The corpus as one flat id array plus the sentence number of every token.
 
     Words outside the vocabulary are dropped (as word2vec does). Returns
     ``(ids, sentence_ids)``, both int32 of shape ``(n_tokens,)``.
     """
-    ids: list[int] = []
-    sentence_ids: list[int] = []
-    index = vocab.index
-    for s, sentence in enumerate(sentences):
-        kept = [index[w] for w in sentence if w in index]
-        ids.extend(kept)
-        sentence_ids.extend([s] * len(kept))
-    return np.array(ids, dtype=np.int32), np.array(sentence_ids, dtype=np.int32)
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64)
+    ids = np.fromiter(map(vocab.index.get, chain.from_iterable(sentences), repeat(-1)), dtype=np.int32,
+                      count=int(lengths.sum()))
+    sentence_ids = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    known = ids >= 0
+    return ids[known], sentence_ids[known]
