@@ -18,16 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 CLASSROOM = ROOT / "autograder" / "templates" / "classroom.yml"
 ALL = [*WORKFLOWS, CLASSROOM]
-# The Classroom template belongs to the grader's engineers, who are fixing its content. Until
-# its actions are pinned by SHA (and checkout stops persisting credentials) these two checks
-# are expected to fail; strict, so the marker must go as soon as the template passes.
-TEMPLATE_NOT_YET_PINNED = pytest.mark.xfail(
-    strict=True, reason="classroom.yml: 4 actions pinned by tag, checkout persists credentials (zizmor)"
-)
-
-
-def unless_template() -> list:
-    return [pytest.param(p, marks=TEMPLATE_NOT_YET_PINNED) if p == CLASSROOM else p for p in ALL]
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
@@ -58,7 +48,7 @@ def test_actionlint_finds_nothing(path):
     assert result.returncode == 0, f"actionlint on {path.name}:\n{result.stdout}{result.stderr}"
 
 
-@pytest.mark.parametrize("path", unless_template(), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(ROOT)))
 def test_zizmor_finds_nothing(path):
     result = subprocess.run([tool("zizmor"), "--offline", "--format", "json", str(path)],
                             capture_output=True, text=True, cwd=ROOT)
@@ -67,7 +57,7 @@ def test_zizmor_finds_nothing(path):
     assert findings == [], f"zizmor on {path.name}: {summary}"
 
 
-@pytest.mark.parametrize("path", unless_template(), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_action_is_pinned_by_commit_sha(path):
     uses = [step["uses"] for step in steps(load(path)) if "uses" in step]
     unpinned = [u for u in uses if not SHA_PIN.match(u)]
