@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup book colab linkcheck weights test test-fast assign bench lint clean
+.PHONY: setup book colab linkcheck weights test test-colab test-fast assign bench lint clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,9 @@ weights: $(STAMP)  ## page weight of every built page (after `make book`)
 test: $(STAMP)  ## the whole suite: unit, autograder, notebooks (nbval) and the site in a browser
 	$(PY) -m autograder assign --check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-colab: $(STAMP)  ## the Colab-like run: generated chapters and labs in a fresh venv (minutes)
+	$(PY) -m pytest -m colab tests/book/test_colab_run.py -s $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## unit tests only (seconds)
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
