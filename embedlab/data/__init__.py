@@ -10,9 +10,11 @@ from ._packages import DataIntegrityError, MissingPackageError
 from .chatterbot import QAPair, load_chatterbot
 from .evaluation_sets import load_analogy_questions, load_simlex999, load_wordsim353
 from .glove import load_glove
+from .lee import LeeCorpus, load_lee
 from .minilm import load_sentence_model, load_token_embeddings, minilm_path
 from .sentiment import Review, load_rotten_tomatoes, sentiment_tokens
 from .wikipedia import Article, load_wikipedia, tokenize, wikipedia_sentences
+from .wikipedia_queries import JudgedQuery, load_wikipedia_queries
 from .word_categories import load_word_categories
 from .word_lists import (
     WeatTest,
@@ -26,6 +28,8 @@ from .word_lists import (
 __all__ = [
     "Article",
     "DataIntegrityError",
+    "JudgedQuery",
+    "LeeCorpus",
     "MissingPackageError",
     "QAPair",
     "Review",
@@ -35,6 +39,7 @@ __all__ = [
     "load_definitional_pairs",
     "load_gender_specific_words",
     "load_glove",
+    "load_lee",
     "load_professions",
     "load_rotten_tomatoes",
     "load_sentence_model",
@@ -42,6 +47,7 @@ __all__ = [
     "load_token_embeddings",
     "load_weat_tests",
     "load_wikipedia",
+    "load_wikipedia_queries",
     "load_word_categories",
     "load_wordsim353",
     "minilm_path",

@@ -1,0 +1,44 @@
+"""Combining rankings: reciprocal rank fusion and a weighted sum of normalised scores.
+
+Dense and keyword search fail on different queries, so a hybrid can beat both,
+but only when the combination is tuned on held-out queries. Reciprocal rank
+fusion (Cormack et al., 2009) ignores the scores and adds ``1 / (k + rank)``
+over the systems; the weighted sum rescales each system's scores to [0, 1] per
+query and mixes them with a weight chosen on a development split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["minmax", "reciprocal_rank_fusion", "weighted_sum"]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: float = 60.0) -> dict[int, float]:
+    """Fused score of every document that appears in any ranking: sum of ``1 / (k + rank)``.
+
+    Ranks start at 1 (the best document of each ranking adds ``1 / (k + 1)``).
+    The result is ordered best first; equal scores keep the order of first appearance.
+    """
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            fused[int(doc)] = fused.get(int(doc), 0.0) + 1.0 / (k + rank)
+    return dict(sorted(fused.items(), key=lambda item: -item[1]))
+
+
+def minmax(scores: np.ndarray) -> np.ndarray:
+    """Scores rescaled to [0, 1] along the last axis (all zeros where every score is equal)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    low, high = scores.min(axis=-1, keepdims=True), scores.max(axis=-1, keepdims=True)
+    span = high - low
+    return np.divide(scores - low, span, out=np.zeros_like(scores), where=span > 0)
+
+
+def weighted_sum(dense_scores: np.ndarray, keyword_scores: np.ndarray, weight: float) -> np.ndarray:
+    """``weight * minmax(dense) + (1 - weight) * minmax(keyword)``, per query (row)."""
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"weight must be between 0 and 1, got {weight}.")
+    return weight * minmax(dense_scores) + (1.0 - weight) * minmax(keyword_scores)
