@@ -157,14 +157,17 @@ def require_isolation(limits: Limits) -> None:
 
 # -- cgroups: total memory and processes of one kernel -------------------------------------
 
-def _own_cgroup(controller: str) -> str:
-    """This process's cgroup path for ``controller`` (v1), or its unified path (``controller=""``)."""
+def _v1_parent(controller: str) -> Path:
+    """Where to create kernel cgroups for a v1 ``controller``: under this process's own cgroup (so the
+    limits of whoever runs the grader still apply), or the mount's root when that path is not visible
+    (a container shows its own cgroup as the root)."""
+    root = _CGROUP_ROOT / controller
     with open("/proc/self/cgroup", encoding="utf-8") as f:
         for line in f:
             _, controllers, path = line.rstrip("\n").split(":", 2)
-            if controller in controllers.split(",") or controllers == controller:
-                return path.lstrip("/")
-    return ""
+            if controller in controllers.split(",") and (root / path.lstrip("/")).is_dir():
+                return root / path.lstrip("/")
+    return root
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,7 +175,7 @@ def _cgroup_plan() -> tuple[str, list[Path]] | None:
     """("v1"/"v2", parent folders to create kernel cgroups in), or None when no cgroup can be used."""
     if os.geteuid() != 0:
         return None
-    v1 = [_CGROUP_ROOT / c / _own_cgroup(c) for c in ("memory", "pids")]
+    v1 = [_v1_parent(c) for c in ("memory", "pids")]
     if all(p.is_dir() and os.access(p, os.W_OK) for p in v1):
         return "v1 memory+pids", v1
     unified = _CGROUP_ROOT / "cgroup.subtree_control"
@@ -336,11 +339,13 @@ def bwrap_command(work: Path, view: Path) -> list[str]:
     return [*args, *_SETPRIV]
 
 
-def _rlimits(limits: Limits, cgroup: bool) -> list[str]:
-    """``prlimit`` options; without a cgroup the per-uid process count is the only process cap."""
+def _rlimits(limits: Limits, per_uid_nproc: bool) -> list[str]:
+    """``prlimit`` options. ``per_uid_nproc``: cap processes with RLIMIT_NPROC, which counts every process
+    of the user (all sandboxes share ``nobody``); only for an isolated kernel without a cgroup (unisolated,
+    the grader's own user may already run more processes than that)."""
     opts = [f"--as={limits.memory_mb << 20}", f"--cpu={int(limits.total_timeout) + 30}",
             f"--fsize={limits.file_mb << 20}", "--core=0", "--nofile=256"]
-    if not cgroup:
+    if per_uid_nproc:
         opts.append(f"--nproc={limits.processes}")
     return ["prlimit", *opts, "--"] if shutil.which("prlimit") else []
 
@@ -393,7 +398,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         kernel = super().format_kernel_cmd(extra_arguments)
         has_cgroup = bool(self.cgroup and self.cgroup.dirs)
-        limited = [*_rlimits(self.limits, has_cgroup), *kernel]
+        limited = [*_rlimits(self.limits, self.isolated and not has_cgroup), *kernel]
         if not self.isolated:
             return limited
         return [*self.cgroup.join_command(), *bwrap_command(self.work, self.view), *limited]

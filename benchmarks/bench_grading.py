@@ -1,8 +1,11 @@
 """Grading speed: lab 1 graded in the sandbox vs the same notebook plainly executed with nbclient.
 
 Reports (last line, one JSON object): the plain nbclient execution time (the
-floor), the grading time of the solution and their ratio, and the wall time of
-a batch of N submissions (copies of the solution) graded with 2 workers.
+floor), the grading time of the solution and their ratio, the same for a
+one-cell notebook (the fixed cost of starting a kernel in the bubblewrap
+sandbox: cgroup, tmpfs work dir, bwrap, setpriv), and the wall time of a batch
+of N submissions (copies of the solution) graded with 2 workers. In the sandbox
+the notebook's ``check()`` cells are a stub that does nothing.
 Goals: ratio <= 1.3, <= 10 s per submission, 100 submissions <= 10 min.
 The plain run gets the kernel settings the sandbox uses (Agg backend, one BLAS
 thread), so the ratio measures the grading overhead, not a different backend.
@@ -24,7 +27,8 @@ from nbclient import NotebookClient
 
 from autograder.batch import grade_directory
 from autograder.grade import grade_submission
-from autograder.sandbox import isolation_note
+from autograder.runner import KernelRunner
+from autograder.sandbox import Limits, isolation_note
 
 from _common import report
 
@@ -41,6 +45,21 @@ def plain_execution() -> float:
     nb = nbformat.read(SOLUTION, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    return time.perf_counter() - start
+
+
+def trivial_plain() -> float:
+    os.environ.update(SANDBOX_KERNEL_SETTINGS)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    return time.perf_counter() - start
+
+
+def trivial_sandboxed() -> float:
+    start = time.perf_counter()
+    with KernelRunner(Limits()) as runner:
+        runner.run("x = 1")
     return time.perf_counter() - start
 
 
@@ -70,19 +89,27 @@ def main() -> None:
     parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
     args = parser.parse_args()
     print(f"sandbox: {isolation_note()}")
-    plain, grade = [], []
+    plain, grade, start_plain, start_sandbox = [], [], [], []
     for _ in range(args.repeats):  # alternate, so background load hits both alike
         plain.append(plain_execution())
         grade.append(graded())
+        start_plain.append(trivial_plain())
+        start_sandbox.append(trivial_sandboxed())
     plain_s, grade_s = statistics.median(plain), statistics.median(grade)
+    start_plain_s, start_sandbox_s = statistics.median(start_plain), statistics.median(start_sandbox)
     print(f"plain nbclient execution: median {plain_s:.2f} s of {args.repeats}")
     print(f"graded in the sandbox:    median {grade_s:.2f} s  (ratio {grade_s / plain_s:.2f})")
+    print(f"one-cell notebook: plain {start_plain_s:.2f} s, sandboxed kernel {start_sandbox_s:.2f} s "
+          f"(ratio {start_sandbox_s / start_plain_s:.2f})")
     batch_s = batch(args.batch, args.workers) if args.batch else 0.0
     if args.batch:
         print(f"batch of {args.batch} with {args.workers} workers: {batch_s:.1f} s "
               f"({batch_s / args.batch:.2f} s per submission)")
     report("grading", {"plain_execution_s": round(plain_s, 3), "grading_s": round(grade_s, 3),
-                       "ratio": round(grade_s / plain_s, 3), "batch_n": args.batch, "workers": args.workers,
+                       "ratio": round(grade_s / plain_s, 3), "trivial_plain_s": round(start_plain_s, 3),
+                       "trivial_sandboxed_s": round(start_sandbox_s, 3),
+                       "trivial_ratio": round(start_sandbox_s / start_plain_s, 3), "batch_n": args.batch,
+                       "workers": args.workers,
                        "batch_s": round(batch_s, 1), "batch_per_submission_s": round(batch_s / max(args.batch, 1), 3),
                        "sandbox": isolation_note()}, save=args.save)
 

@@ -4,6 +4,7 @@ its restarts). Each case runs a small piece of hostile code in the kernel and ch
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.runner import KernelRunner
+from autograder import sandbox
 from autograder.sandbox import NOBODY, Limits, isolation_available
 
 from agtest_helpers import ROOT
@@ -159,6 +161,18 @@ def test_threads_are_capped_and_the_kernel_survives():
 
 
 @isolated
+def test_without_a_cgroup_the_per_uid_process_cap_still_holds(monkeypatch):
+    monkeypatch.setattr(sandbox, "_cgroup_plan", lambda: None)
+    assert "per-uid process limit" in sandbox.isolation_note()
+    with KernelRunner(Limits(cell_timeout=20, total_timeout=60, processes=64)) as r:
+        assert r.run("import resource; print(resource.getrlimit(resource.RLIMIT_NPROC))").stdout() == "(64, 64)\n"
+        result = r.run("import threading, time\nfor _ in range(1500):\n"
+                       "    threading.Thread(target=time.sleep, args=(3,), daemon=True).start()")
+        assert result.status == "error" and "can't start new thread" in result.error
+
+
+@isolated
+@pytest.mark.skipif(sandbox._cgroup_plan() is None, reason="needs a memory cgroup (without one: per-process caps)")
 def test_several_children_cannot_exceed_the_total_memory():
     code = textwrap.dedent("""
         import subprocess, sys
@@ -213,7 +227,7 @@ from autograder.runner import KernelRunner
 from autograder.sandbox import Limits
 runner = KernelRunner(Limits()).__enter__()
 runner.run("import time")
-print(runner.work, flush=True)
+print(runner.work, runner._client.km.view, flush=True)
 time.sleep(120)
 """
 
@@ -221,7 +235,7 @@ time.sleep(120)
 @isolated
 def test_the_kernel_dies_with_the_grader():
     grader = subprocess.Popen([sys.executable, "-c", _GRADER], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    work = grader.stdout.readline().strip()
+    work, view = [*grader.stdout.readline().split(), "", ""][:2]
     assert work, "the grader did not start its kernel"
 
     def kernels() -> list[str]:
@@ -242,4 +256,8 @@ def test_the_kernel_dies_with_the_grader():
         time.sleep(0.1)
     left = kernels()
     subprocess.run(["umount", "-l", work], check=False)  # what the killed grader could not clean up
+    Path(work).rmdir()
+    shutil.rmtree(view)
+    for leftover in Path("/sys/fs/cgroup").glob(f"**/{Path(work).name}-k*"):
+        leftover.rmdir()
     assert not left
