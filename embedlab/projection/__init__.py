@@ -14,6 +14,7 @@ from .linear import PCAResult, explained_variance_ratio, pca, project_onto
 from .nonlinear import tsne, umap
 from .quality import (
     knn_accuracy,
+    knn_predict,
     nearest_neighbours,
     neighbour_preservation,
     projection_report,
@@ -24,6 +25,7 @@ __all__ = [
     "PCAResult",
     "explained_variance_ratio",
     "knn_accuracy",
+    "knn_predict",
     "nearest_neighbours",
     "neighbour_preservation",
     "pca",

@@ -5,6 +5,11 @@ on first use: 20-60 s in every fresh process unless numba can reuse compiled
 code from disk. Before umap is imported we therefore point numba's cache at
 ``<embedlab cache>/numba`` (unless ``NUMBA_CACHE_DIR`` is already set), so the
 second process that fits UMAP reuses what the first one compiled.
+
+t-SNE runs on one OpenMP thread: scikit-learn's Barnes-Hut gradient sums in thread
+order, so the thread count changes the picture slightly, and with other processes
+on the machine OpenMP's busy-waiting threads cost far more than they gain (435
+points: 21 s on one thread against 91 s on two, on a 2-core machine under load).
 """
 
 from __future__ import annotations
@@ -52,9 +57,13 @@ def tsne(X, perplexity: float = 30.0, seed: int = 0, n_components: int = 2, metr
         raise ValueError(f"perplexity must be at least 1 and below the number of points ({X.shape[0]}); "
                          f"got {perplexity}. Typical values are 5-50.")
     manifold = require("sklearn.manifold", "scikit-learn", "t-SNE")
+    threadpoolctl = require("threadpoolctl", "threadpoolctl", "t-SNE")
     model = manifold.TSNE(n_components=n_components, perplexity=perplexity, init="pca", learning_rate="auto",
                           metric=metric, random_state=int(seed))
-    return model.fit_transform(X).astype(np.float32)
+    # One OpenMP thread: the same seed then gives the same picture on any machine, and on a busy
+    # 2-core machine spinning OpenMP threads made a fit over 4x slower (measured, see the docstring).
+    with threadpoolctl.threadpool_limits(limits=1, user_api="openmp"):
+        return model.fit_transform(X).astype(np.float32)
 
 
 def umap(X, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0, n_components: int = 2,

@@ -25,7 +25,10 @@ from ..data._packages import require
 from .linear import _matrix, pca
 from .nonlinear import tsne, umap
 
-__all__ = ["knn_accuracy", "nearest_neighbours", "neighbour_preservation", "projection_report", "trustworthiness"]
+__all__ = [
+    "knn_accuracy", "knn_predict", "nearest_neighbours", "neighbour_preservation", "projection_report",
+    "trustworthiness",
+]
 
 _CHUNK = 1024
 
@@ -80,8 +83,8 @@ def neighbour_preservation(X_high, X_low, k: int = 10, metric: str = "euclidean"
     return float(np.mean(kept) / k)
 
 
-def knn_accuracy(X, labels: Sequence | np.ndarray, k: int = 10, metric: str = "euclidean") -> float:
-    """Share of points whose label wins the vote of their k nearest other points (ties: the smallest label)."""
+def knn_predict(X, labels: Sequence | np.ndarray, k: int = 10, metric: str = "euclidean") -> np.ndarray:
+    """Each point's label as voted by its k nearest *other* points (ties: the smallest label wins)."""
     X = _matrix(X)
     labels = np.asarray(labels)
     if labels.shape != (len(X),):
@@ -90,7 +93,12 @@ def knn_accuracy(X, labels: Sequence | np.ndarray, k: int = 10, metric: str = "e
     neighbours = nearest_neighbours(X, k, metric)
     votes = np.zeros((len(X), len(classes)), dtype=np.int64)
     np.add.at(votes, (np.repeat(np.arange(len(X)), k), codes[neighbours].ravel()), 1)
-    return float(np.mean(votes.argmax(axis=1) == codes))
+    return classes[votes.argmax(axis=1)]
+
+
+def knn_accuracy(X, labels: Sequence | np.ndarray, k: int = 10, metric: str = "euclidean") -> float:
+    """Leave-one-out k-NN accuracy: the share of points whose own label wins their neighbours' vote."""
+    return float(np.mean(knn_predict(X, labels, k, metric) == np.asarray(labels)))
 
 
 def trustworthiness(X_high, X_low, k: int = 10, metric: str = "euclidean") -> float:

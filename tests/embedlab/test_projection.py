@@ -8,6 +8,7 @@ from sklearn.manifold import trustworthiness as sk_trustworthiness
 from embedlab.projection import (
     explained_variance_ratio,
     knn_accuracy,
+    knn_predict,
     nearest_neighbours,
     neighbour_preservation,
     pca,
@@ -96,6 +97,13 @@ def test_knn_accuracy_on_clusters_and_tie_breaking():
     line, two = np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([0, 1, 0, 1])
     assert knn_accuracy(line, two, k=1) == 0.0
     assert knn_accuracy(np.array([[0.0], [1.0], [2.0]]), np.array([0, 1, 0]), k=2) == pytest.approx(2 / 3)
+
+
+def test_knn_predict_returns_the_voted_labels_in_their_own_type():
+    line = np.array([[0.0], [1.0], [2.0], [10.0]])
+    np.testing.assert_array_equal(knn_predict(line, np.array(["b", "a", "b", "a"]), k=2), ["a", "b", "a", "a"])
+    with pytest.raises(ValueError, match="one label per row"):
+        knn_predict(line, [0, 1], k=1)
 
 
 def test_trustworthiness_is_scikit_learns(X):
