@@ -4,16 +4,21 @@ Both train skip-gram with negative sampling on the Wikipedia slice bundled with
 gensim (``embedlab.data.wikipedia_sentences()``) with gensim's settings
 ``sg=1, negative=5, vector_size=100, window=5, min_count=5, epochs=5, workers=2``
 and are scored on WordSim-353 (Spearman's rho). Speed is corpus words (every
-token of every sentence, the same count for both) times epochs per second of
-training. Each trainer runs with several seeds (rho moves by about 0.01 from
-one seed to the next); the last line printed is one JSON object for machines.
+token of every sentence, the same count for both) times epochs per second of the
+whole call, vocabulary included, on both sides. Each seed trains both, back to
+back, in alternating order, so a busy moment hurts both alike; the ratio is taken
+per seed and reported as its median and range. The 1-minute load average is
+recorded next to every run: on a machine busy with other work the figures drop.
+With ``--steps`` it also times the way there (per-pair step, shared negatives on
+one thread, on two threads). The last line printed is one JSON object for machines.
 
-    python benchmarks/bench_word2vec.py [--seeds 3] [--per-pair] [--save]
+    python benchmarks/bench_word2vec.py [--seeds 5] [--steps] [--per-pair-epochs 1] [--save]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -27,55 +32,98 @@ from _common import report
 SETTINGS = dict(vector_size=100, window=5, min_count=5, negative=5, epochs=5, workers=2)
 
 
-def train_gensim(sentences, seed: int) -> tuple[embedlab.Embeddings, float]:
+def load() -> float:
+    """The 1-minute load average: how many processes wanted a core (2 cores here)."""
+    return round(os.getloadavg()[0], 2)
+
+
+def train_gensim(sentences, seed: int, **change) -> tuple[embedlab.Embeddings, float]:
     from gensim.models import Word2Vec
 
     started = time.perf_counter()
-    model = Word2Vec(sentences, sg=1, seed=seed, **SETTINGS)
+    model = Word2Vec(sentences, sg=1, seed=seed, **{**SETTINGS, **change})
     seconds = time.perf_counter() - started
     return embedlab.Embeddings(model.wv.index_to_key, model.wv.vectors), seconds
 
 
-def train_embedlab(sentences, seed: int, method: str) -> tuple[embedlab.Embeddings, float]:
-    result = train_word2vec(sentences, seed=seed, method=method, progress=False, **SETTINGS)
-    return result.embeddings, result.seconds
+def train_embedlab(sentences, seed: int, **change) -> tuple[embedlab.Embeddings, float]:
+    started = time.perf_counter()
+    result = train_word2vec(sentences, seed=seed, progress=False, **{**SETTINGS, **change})
+    return result.embeddings, time.perf_counter() - started
+
+
+def compare(sentences, wordsim, seeds: int) -> dict[str, object]:
+    """Both trainers on every seed, alternating which goes first; per-seed ratios and rho."""
+    n_words = sum(map(len, sentences)) * SETTINGS["epochs"]
+    trainers = {"gensim": train_gensim, "embedlab": train_embedlab}
+    seconds: dict[str, list[float]] = {name: [] for name in trainers}
+    rhos: dict[str, list[float]] = {name: [] for name in trainers}
+    loads: list[float] = []
+    for seed in range(seeds):
+        for name in sorted(trainers, reverse=seed % 2 == 1):
+            loads.append(load())
+            emb, took = trainers[name](sentences, seed)
+            seconds[name].append(took)
+            rhos[name].append(embedlab.evaluate_word_pairs(emb, wordsim).spearman)
+        print(f"seed {seed}: gensim {seconds['gensim'][-1]:5.2f} s, embedlab {seconds['embedlab'][-1]:5.2f} s, "
+              f"ratio {seconds['gensim'][-1] / seconds['embedlab'][-1]:.2f}; rho {rhos['gensim'][-1]:.3f} vs "
+              f"{rhos['embedlab'][-1]:.3f}; load {loads[-2]:.1f}, {loads[-1]:.1f}", flush=True)
+    figures: dict[str, object] = {}
+    for name in trainers:
+        t, rho = float(np.median(seconds[name])), float(np.mean(rhos[name]))
+        print(f"{name:9s} {t:6.2f} s  {n_words / t:9,.0f} words/s  "
+              f"WordSim-353 rho {rho:.3f} (± {np.std(rhos[name]):.3f} over {seeds} seeds)")
+        figures.update({f"seconds_{name}": round(t, 3), f"words_per_s_{name}": round(n_words / t),
+                        f"rho_{name}": round(rho, 4), f"rho_{name}_min": round(min(rhos[name]), 4)})
+    ratios = np.array(seconds["gensim"]) / np.array(seconds["embedlab"])
+    figures = {"words_per_s_ratio": round(float(np.median(ratios)), 3),
+               "ratio_min": round(float(ratios.min()), 3), "ratio_max": round(float(ratios.max()), 3),
+               "ratios": [round(float(r), 3) for r in ratios], **figures,
+               "load_min": min(loads), "load_max": max(loads)}
+    print(f"speed ratio embedlab / gensim: median {np.median(ratios):.2f} over {seeds} seeds "
+          f"(range {ratios.min():.2f}-{ratios.max():.2f}); rho {figures['rho_embedlab']:.3f} vs "
+          f"{figures['rho_gensim']:.3f}; load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
+    return figures
+
+
+def steps(sentences, per_pair_epochs: int) -> dict[str, object]:
+    """The way to the fast trainer, seed 0, each step's words/s next to gensim's in the same moment."""
+    n_tokens = sum(map(len, sentences))
+    variants = {
+        "per_pair_1_thread": dict(method="per_pair", workers=1, epochs=per_pair_epochs),
+        "per_pair_2_threads": dict(method="per_pair", workers=2, epochs=per_pair_epochs),
+        "shared_1_thread": dict(workers=1),
+        "shared_2_threads": dict(workers=2),
+    }
+    figures: dict[str, object] = {}
+    for name, change in variants.items():
+        epochs = change.get("epochs", SETTINGS["epochs"])
+        _, t_gensim = train_gensim(sentences, 0, epochs=epochs)
+        before = load()
+        _, took = train_embedlab(sentences, 0, **change)
+        ratio = t_gensim / took
+        print(f"step {name:20s} {n_tokens * epochs / took:9,.0f} words/s, {ratio:5.2f} x gensim "
+              f"({epochs} epochs; load {before:.1f})", flush=True)
+        figures[f"step_{name}_words_per_s"] = round(n_tokens * epochs / took)
+        figures[f"step_{name}_ratio"] = round(ratio, 3)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3, help="runs per trainer (rho moves with the seed)")
-    parser.add_argument("--per-pair", action="store_true", help="also time the plain per-pair trainer (slow)")
+    parser.add_argument("--seeds", type=int, default=5, help="runs per trainer (rho moves with the seed)")
+    parser.add_argument("--steps", action="store_true", help="also time the steps to the fast trainer")
+    parser.add_argument("--per-pair-epochs", type=int, default=1, help="epochs for the slow per-pair steps")
     parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
     args = parser.parse_args()
 
     sentences = wikipedia_sentences()
-    n_words = sum(map(len, sentences)) * SETTINGS["epochs"]
-    wordsim = load_wordsim353()
-    trainers = {"gensim": lambda seed: train_gensim(sentences, seed),
-                "embedlab": lambda seed: train_embedlab(sentences, seed, "shared")}
-    if args.per_pair:
-        trainers["embedlab_per_pair"] = lambda seed: train_embedlab(sentences, seed, "per_pair")
-
-    print(f"corpus: {len(sentences):,} sentences, {n_words // SETTINGS['epochs']:,} tokens; settings {SETTINGS}")
-    print(f"each trainer runs with seeds 0..{args.seeds - 1}, alternating; time = median, rho = mean")
-    seconds: dict[str, list[float]] = {name: [] for name in trainers}
-    rhos: dict[str, list[float]] = {name: [] for name in trainers}
-    for seed in range(args.seeds):  # alternate so that a busy moment hurts both sides alike
-        for name, train in trainers.items():
-            emb, took = train(seed)
-            seconds[name].append(took)
-            rhos[name].append(embedlab.evaluate_word_pairs(emb, wordsim).spearman)
-    figures: dict[str, float] = {}
-    for name in trainers:
-        t, rho = float(np.median(seconds[name])), float(np.mean(rhos[name]))
-        print(f"{name:18s} {t:6.2f} s  {n_words / t:9,.0f} words/s  "
-              f"WordSim-353 rho {rho:.3f} (± {np.std(rhos[name]):.3f} over {args.seeds} seeds)")
-        figures.update({f"seconds_{name}": round(t, 3), f"words_per_s_{name}": round(n_words / t),
-                        f"rho_{name}": round(rho, 4)})
-    ratio = figures["words_per_s_embedlab"] / figures["words_per_s_gensim"]
-    rho_e, rho_g = figures["rho_embedlab"], figures["rho_gensim"]
-    print(f"speed ratio embedlab / gensim: {ratio:.2f}  (rho {rho_e:.3f} vs {rho_g:.3f})")
-    report("word2vec", {"words_per_s_ratio": round(ratio, 3), **figures, "seeds": args.seeds}, save=args.save)
+    print(f"corpus: {len(sentences):,} sentences, {sum(map(len, sentences)):,} tokens; settings {SETTINGS}")
+    print(f"seeds 0..{args.seeds - 1}, both trainers per seed in alternating order; time = whole call")
+    figures = compare(sentences, load_wordsim353(), args.seeds)
+    if args.steps:
+        figures.update(steps(sentences, args.per_pair_epochs))
+    report("word2vec", {**figures, "seeds": args.seeds}, save=args.save)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from .sampling import (
     subsample,
 )
 from .sgns import RowGroups, log_sigmoid, scatter_add, sgd_step, sgns_gradients, sgns_loss, sigmoid
-from .shared_negatives import shared_negative_step
+from .shared_negatives import shared_negative_step, window_reach
 from .softmax import softmax_gradients, softmax_loss, train_softmax_skipgram
 from .trainer import Word2VecResult, sentence_blocks, train_word2vec
 from .vocab import Vocabulary, build_vocab, encode
@@ -44,4 +44,5 @@ __all__ = [
     "subsample",
     "train_softmax_skipgram",
     "train_word2vec",
+    "window_reach",
 ]

@@ -123,9 +123,9 @@ def shared_negative_step(
     e = np.matmul(v_chunks, u.transpose(0, 2, 1))  # (G, c, span + N) scores, then e in place
     with np.errstate(over="ignore"):
         np.exp(np.negative(e, out=e), out=e)
-    np.minimum(e, _BIG, out=e)  # keeps log1p and e / (1 + e) finite
-    loss = float(np.vdot(np.log1p(e), weight))
+    np.minimum(e, _BIG, out=e)  # keeps log(1 + e) and e / (1 + e) finite
     grad = np.add(e, 1)
+    loss = float(np.vdot(np.log(grad), weight))  # np.log is vectorised, np.log1p is not
     np.divide(e, grad, out=grad)
     grad *= weight  # minus the gradient of the loss with respect to the scores
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from embedlab.word2vec import (
+    RowGroups,
     build_vocab,
     context_pairs,
     draw_negatives,
@@ -18,6 +19,7 @@ from embedlab.word2vec import (
     shared_negative_step,
     softmax_gradients,
     softmax_loss,
+    window_reach,
 )
 
 
@@ -124,6 +126,24 @@ def test_scatter_add_equals_add_at():
     np.add.at(expected, rows, values)
     scatter_add(got, rows, values)
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_row_groups_cap_hot_rows_and_scale_by_a_factor():
+    rows, values = np.array([0, 0, 0, 0, 2, 0]), np.arange(12.0).reshape(6, 2)
+    target = np.ones((3, 2))
+    RowGroups(rows, cap=2, factor=-0.5).add_to(target, values)
+    hot = values[[0, 1, 2, 3, 5]].mean(axis=0) * 2  # hit 5 times: the mean, counted twice
+    np.testing.assert_allclose(target, [1 - 0.5 * hot, [1, 1], 1 - 0.5 * values[4]], rtol=1e-6)
+
+
+def test_window_reach_counts_each_centers_pairs():
+    rng = np.random.default_rng(8)
+    sentences = np.repeat(np.arange(8), rng.integers(1, 9, 8))
+    windows = rng.integers(1, 6, len(sentences))
+    left, right = window_reach(sentences, windows)
+    centers, _ = context_pairs(np.arange(len(sentences)), windows, sentences)
+    np.testing.assert_array_equal(left + right, np.bincount(centers, minlength=len(sentences)))
+    assert left[0] == 0 and right[-1] == 0
 
 
 def test_sgd_step_lowers_the_loss_of_its_batch():

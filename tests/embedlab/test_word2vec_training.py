@@ -21,11 +21,11 @@ def group_accuracy(emb):
     return np.mean(hits)
 
 
-@pytest.mark.parametrize("method", ["shared", "per_pair"])
-def test_trained_vectors_recover_the_planted_groups(method):
+@pytest.mark.parametrize(("method", "workers"), [("shared", 1), ("shared", 2), ("per_pair", 1), ("per_pair", 2)])
+def test_trained_vectors_recover_the_planted_groups(method, workers):
     result = train_word2vec(
         planted_corpus(), vector_size=16, min_count=1, epochs=3, sample=0, method=method,
-        block_size=64, workers=1, progress=False,
+        block_size=64, workers=workers, progress=False,
     )
     assert group_accuracy(result.embeddings) == 1.0
     assert result.loss_history[-10:].mean() < 0.7 * result.loss_history[0]
