@@ -1,40 +1,79 @@
 """Plotly figures for the course, rendered so they survive the book build.
 
-Importing this module picks the plotly renderer once for every chapter:
-``"notebook"`` embeds plotly.js in the output, so figures show in the built
-website with no network (plotly's default ``plotly_mimetype`` output is dropped
-by myst-nb with an ``unknown_mime_type`` warning). In Colab the ``"colab"``
-renderer is kept, because each Colab output lives in its own frame.
+Importing this module picks the plotly renderer once for every chapter. The
+``"embedlab"`` renderer writes each figure as a ``<div>`` plus a short script that
+calls ``Plotly.newPlot`` (no require.js), and leaves plotly.js itself out:
+the book loads one copy per site from ``_static`` on the pages that have figures
+(``book/_ext/page_assets.py``), instead of 4.8 MB embedded in every page. Run in a
+local Jupyter, where no page provides plotly.js, the figure loads it once from plotly's
+CDN. In Colab the ``"colab"`` renderer is kept, because each Colab output lives in its
+own frame. Figures are responsive: they take the width of the page, and on a phone-sized
+width they drop the numbers printed in heatmap cells and use smaller labels.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["OFFLINE_RENDERER", "heatmap", "setup_plotly", "similarity_heatmap"]
+__all__ = ["OFFLINE_RENDERER", "figure_html", "heatmap", "setup_plotly", "similarity_heatmap"]
 
 OFFLINE_RENDERER = "embedlab"
-_CDN_SCRIPT = re.compile(r'<script src="https?://[^"]*mathjax[^"]*"></script>', re.IGNORECASE)
+FIGURE_CONFIG = {"responsive": True, "displaylogo": False}  # responsive: the figure follows the page width
+_FIGURE_HTML = """<div id="{id}" class="plotly-graph-div" style="height:{height}px; width:100%;"></div>
+<script type="text/javascript">
+(function () {{
+  var figure = {figure};
+  var draw = function () {{
+    if (document.getElementById("{id}").clientWidth < 560) {{  /* a phone: smaller text, no cell labels */
+      figure.layout.font = {{size: 9}};
+      figure.layout.title = Object.assign({{}}, figure.layout.title, {{font: {{size: 12}}}});
+      figure.layout.xaxis = Object.assign({{}}, figure.layout.xaxis, {{tickangle: -90}});
+      figure.data.forEach(function (trace) {{ delete trace.texttemplate; }});
+    }}
+    Plotly.newPlot("{id}", figure);
+  }};
+  if (window.Plotly) {{ draw(); return; }}
+  /* outside the book (a local Jupyter), load plotly.js once from its CDN */
+  var s = document.getElementById("plotly-js-loader") || document.createElement("script");
+  s.addEventListener("load", draw);
+  if (!s.id) {{ s.id = "plotly-js-loader"; s.src = "{cdn}"; document.head.appendChild(s); }}
+}})();
+</script>"""
+
+
+def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
+    """A figure as a div plus a ``Plotly.newPlot`` call; plotly.js must come from the page."""
+    import json
+    import uuid
+
+    from plotly.io.json import to_json_plotly
+    from plotly.offline import get_plotlyjs_version
+
+    layout = fig_dict.get("layout", {})
+    figure = {"data": fig_dict.get("data", []), "layout": layout, "config": FIGURE_CONFIG}
+    return _FIGURE_HTML.format(
+        id=div_id or str(uuid.uuid4()),
+        height=int(layout.get("height") or 450),
+        figure=to_json_plotly(figure).replace("</", "<\\/"),  # no "</script>" inside the script
+        cdn=json.dumps(f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js")[1:-1],
+    )
 
 
 def _register_offline_renderer() -> None:
     import plotly.io as pio
-    from plotly.io._base_renderers import NotebookRenderer
+    from plotly.io._base_renderers import MimetypeRenderer
 
-    class OfflineNotebookRenderer(NotebookRenderer):
-        """plotly.js embedded once per notebook; no script tag that needs the network."""
+    class SiteScriptRenderer(MimetypeRenderer):
+        """The figure's div and its newPlot call; plotly.js comes from the page (the site's _static)."""
 
         def to_mimebundle(self, fig_dict):
-            bundle = super().to_mimebundle(fig_dict)
-            bundle["text/html"] = _CDN_SCRIPT.sub("", bundle["text/html"])
-            return bundle
+            return {"text/html": figure_html(fig_dict)}
 
     if OFFLINE_RENDERER not in pio.renderers:
-        pio.renderers[OFFLINE_RENDERER] = OfflineNotebookRenderer()
+        pio.renderers[OFFLINE_RENDERER] = SiteScriptRenderer()
 
 
 def setup_plotly() -> str:

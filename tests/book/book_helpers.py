@@ -52,8 +52,12 @@ def is_notebook_page(page: str) -> bool:
 
 
 def colab_url(page: str, config: dict | None = None) -> str:
-    """The Colab link a notebook page must carry, built from _config.yml's repository url and branch."""
+    """The Colab link a notebook page must carry: the generated notebook on the notebooks branch.
+
+    Built from _config.yml's repository url and ``colab_notebooks_branch`` (the branch the
+    publish workflow pushes ``make colab``'s output to), with the page's path in the repository.
+    """
     config = config or load_config()
     repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
     colab = config["launch_buttons"]["colab_url"].rstrip("/")
-    return f"{colab}/github/{repo}/blob/{config['repository']['branch']}/{page}.ipynb"
+    return f"{colab}/github/{repo}/blob/{config['sphinx']['config']['colab_notebooks_branch']}/{page}.ipynb"

@@ -33,7 +33,7 @@ def test_every_toc_page_exists_and_notebooks_have_an_ipynb_for_colab(page):
     source = page_source(page)
     if is_notebook_page(page):
         assert (ROOT / f"{page}.ipynb").exists(), f"{source.name} has no {page}.ipynb for the Colab button"
-        assert colab_url(page, load_config()).endswith(f"/blob/main/{page}.ipynb")
+        assert colab_url(page, load_config()).endswith(f"/blob/notebooks/{page}.ipynb")
 
 
 def test_toc_lists_the_first_three_chapters_in_order():
