@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .evaluation.analogies import AnalogyResult, evaluate_analogies
-from .evaluation.scoring import check_method, exclude, reported, score
+from .evaluation.scoring import rank_candidates
 from .similarity import as_vectors, cosine_similarity, normalize, top_k
 
 __all__ = ["Embeddings", "UnknownWordError"]
@@ -133,20 +133,11 @@ class Embeddings:
         negative = [negative] if isinstance(negative, str) else list(negative)
         if not positive and not negative:
             raise ValueError("most_similar needs at least one word in positive or negative.")
-        check_method(method)
-        if topn < 1:
-            raise ValueError(f"topn must be a positive integer; got {topn!r}.")
         pos, neg = self.indices(positive), self.indices(negative)
-        unit = self.unit_vectors if restrict is None else self.unit_vectors[:restrict]
-        cos = self.unit_vectors[np.concatenate([pos, neg])] @ unit.T  # (query words, candidates)
-        scores = score(cos[: len(pos)], cos[len(pos) :], method)
-        if method == "3cosadd":  # the same ranking, reported as the cosine with the query vector
-            query = self.unit_vectors[pos].sum(0) - self.unit_vectors[neg].sum(0)
-            scores /= max(float(np.linalg.norm(query)), 1e-12)
-        excluded = np.unique(np.concatenate([pos, neg]))
-        exclude(scores[None, :], excluded[None, :])
-        best = top_k(scores, min(topn, len(scores) - int(np.sum(excluded < len(scores)))))
-        return [(self.words[i], float(s)) for i, s in zip(best, reported(scores[best], method), strict=True)]
+        unit = self.unit_vectors
+        best, scores = rank_candidates(unit if restrict is None else unit[:restrict], unit[pos], unit[neg],
+                                       method, topn, excluded=np.concatenate([pos, neg]))
+        return [(self.words[i], float(s)) for i, s in zip(best, scores, strict=True)]
 
     def nearest(self, vector, topn: int = 10) -> list[tuple[str, float]]:
         """Words whose vectors have the highest cosine with an arbitrary ``vector``."""

@@ -105,12 +105,14 @@ def _prepare(words: Sequence[str], questions, restrict: int | None) -> _Prepared
     n = len(words) if restrict is None else min(int(restrict), len(words))
     if n < 1:
         raise ValueError(f"restrict must leave at least one candidate word; got {restrict!r}.")
-    vocab: dict[str, int] = {}
-    row_ids = np.empty(n, dtype=np.int64)
-    variants: dict[int, list[int]] = {}
-    for i, w in enumerate(words[:n]):
-        row_ids[i] = first = vocab.setdefault(w.lower(), i)
-        variants.setdefault(first, []).append(i)
+    lowered = [w.lower() for w in words[:n]]
+    vocab = dict(zip(reversed(lowered), range(n - 1, -1, -1), strict=True))  # backwards: the first row wins
+    row_ids = np.arange(n)
+    variants: dict[int, list[int]] = {}  # lowercase row -> its other spellings ("Paris" for "paris")
+    if len(vocab) < n:
+        row_ids = np.fromiter((vocab[w] for w in lowered), dtype=np.int64, count=n)
+        for row in np.flatnonzero(row_ids != np.arange(n)):
+            variants.setdefault(int(row_ids[row]), []).append(int(row))
     kept: list[Question] = []
     kept_section: list[str] = []
     oov = 0
@@ -125,7 +127,7 @@ def _prepare(words: Sequence[str], questions, restrict: int | None) -> _Prepared
             else:
                 oov += 1
     ids = np.array([[vocab[w] for w in q] for q in kept], dtype=np.int64).reshape(-1, 4)
-    rows = [[r for i in q[:3] for r in variants[i]] for q in ids]
+    rows = [[r for i in q[:3] for r in (i, *variants.get(i, ()))] for q in ids.tolist()]
     width = max((len(r) for r in rows), default=3)
     excluded = np.full((len(ids), width), -1, dtype=np.int64)
     for i, r in enumerate(rows):

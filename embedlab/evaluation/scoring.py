@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["EPSILON", "METHODS", "check_method", "exclude", "reported", "score", "term"]
+__all__ = ["EPSILON", "METHODS", "check_method", "exclude", "rank_candidates", "reported", "score", "term"]
 
 METHODS = ("3cosadd", "3cosmul", "only-b")
 #: keeps 3CosMul finite when a negative word is diametrically opposite a candidate (as in gensim)
@@ -92,3 +92,36 @@ def exclude(scores: np.ndarray, columns: np.ndarray) -> np.ndarray:
     rows, cols = np.nonzero((columns >= 0) & (columns < scores.shape[-1]))
     scores[rows, columns[rows, cols]] = -np.inf
     return scores
+
+
+def rank_candidates(
+    candidates: np.ndarray,
+    positive: np.ndarray,
+    negative: np.ndarray,
+    method: str = "3cosadd",
+    topn: int = 10,
+    excluded: np.ndarray | Sequence[int] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``topn`` best candidates for one query, best first, and their reported scores.
+
+    ``candidates`` (n, d), ``positive`` (p, d) and ``negative`` (m, d) are unit
+    vectors; ``excluded`` lists candidate rows that may not be returned (the query
+    words themselves). 3CosAdd scores are reported as the cosine with
+    ``sum(positive) - sum(negative)``, 3CosMul scores as the ratio.
+    """
+    check_method(method)
+    if topn < 1:
+        raise ValueError(f"topn must be a positive integer; got {topn!r}.")
+    cos = np.concatenate([positive, negative]) @ candidates.T  # (query words, candidates)
+    scores = score(cos[: len(positive)], cos[len(positive) :], method)
+    if method == "3cosadd":  # the same ranking, reported as the cosine with the query vector
+        query = positive.sum(0) - negative.sum(0)
+        scores /= max(float(np.linalg.norm(query)), 1e-12)
+    excluded = np.unique(np.asarray(excluded, dtype=np.int64))
+    exclude(scores[None, :], excluded[None, :])
+    k = min(topn, len(scores) - int(np.sum((excluded >= 0) & (excluded < len(scores)))))
+    if k < 1:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=scores.dtype)
+    best = np.argpartition(-scores, k - 1)[:k]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    return best, reported(scores[best], method)
