@@ -159,9 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-under", type=float, metavar="PERCENT", help="exit 1 when the score is below PERCENT")
     p.add_argument("--csv", metavar="GRADEBOOK.csv", help="folder mode: the gradebook to write")
     p.add_argument("--workers", type=int, help="folder mode: parallel submissions (default: CPU count)")
-    p.add_argument("--seed", type=int, help="seed of the hidden cases (default: fresh and random)")
+    p.add_argument("--seed", type=int, help="seed of the hidden cases (default: derived from the notebook's "
+                   "code and $AUTOGRADER_SECRET; the report records it)")
     p.add_argument("--cell-timeout", type=float, default=d.cell_timeout, help="seconds per notebook cell")
-    p.add_argument("--call-timeout", type=float, default=d.call_timeout, help="seconds per graded call")
+    p.add_argument("--call-timeout", type=float, default=d.call_timeout, help="seconds for one exercise's calls")
     p.add_argument("--total-timeout", type=float, default=d.total_timeout, help="seconds per submission")
     p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory cap of the kernel (MiB)")
     p.add_argument("--disk-mb", type=int, default=d.disk_mb, help="size of the kernel's work dir (MiB)")

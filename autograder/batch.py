@@ -72,7 +72,7 @@ def _row(path: Path, folder: Path, lab_id: str | None, outcome: Report | str) ->
     row.update({"lab": outcome.lab, "score": outcome.score, "max_score": outcome.max_score,
                 "percent": round(outcome.percent, 1), "seed": outcome.seed})
     row.update({ex.name: ex.score for ex in outcome.exercises})
-    row["feedback"] = " | ".join(f"{ex.name}: {ex.feedback}" for ex in outcome.exercises if not ex.passed)
+    row["feedback"] = " | ".join(f"{ex.name}: {clean(ex.feedback, 600)}" for ex in outcome.exercises if not ex.passed)
     row["errors"] = " | ".join(outcome.errors)
     return row
 

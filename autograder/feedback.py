@@ -1,59 +1,94 @@
 """``check("cos_sim", cos_sim)``: the in-notebook feedback under each exercise.
 
 Runs the exercise's public cases in this process (the student's own kernel),
-through the same judge the grader uses, and shows a one-line verdict with the
-hint: HTML in a notebook front end (Colab, Jupyter), plain text elsewhere. It
-never asks for input and never raises for a wrong answer.
+through the same protocol and judge the grader uses, and shows a short verdict:
+a text/html and a text/plain version of the same message, so every front end
+(Colab, Jupyter, a terminal, a converted notebook) shows words, not an object's
+repr. It never asks for input and never raises for a wrong answer.
+
+``check("arrays")`` with no objects reads the exercise's names from the
+notebook itself, so a variable that is not defined yet gets a message instead
+of a ``NameError`` traceback.
 """
 
 from __future__ import annotations
 
 import html
+import inspect
+import sys
 
 import numpy as np
 
 from .evaluate import evaluate
 from .judge import ExerciseResult
 from .kernel_side import handle
-from .labs import find_exercise
+from .labs import UnknownLabError, find_exercise
+from .loops import CodeIndex
 from .spec import PUBLIC_SEED
 
-__all__ = ["check"]
+__all__ = ["check", "verdict_text"]
 
 
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
+def verdict_text(result: ExerciseResult) -> str:
+    """The plain-text verdict: a first line with the mark and name, then the feedback lines."""
+    mark = "✅" if result.passed else "❌"
+    first, *rest = result.feedback.split("\n")
+    head = f"{mark} {result.name}: {'correct' if result.passed else 'not yet'}. {first}"
+    return "\n".join([head, *(f"   {line}" for line in rest)])
 
 
 def _show(result: ExerciseResult) -> None:
-    mark = "✅" if result.passed else "❌"
-    title = f"{result.name}: {'correct' if result.passed else 'not yet'}"
-    if _in_notebook():
-        from IPython.display import HTML, display
+    text = verdict_text(result)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+        return
+    colour = "#1a7f37" if result.passed else "#cf222e"
+    first, *rest = html.escape(text).split("\n")
+    body = "<br>".join([f"<b>{first}</b>", *rest])
+    display({"text/plain": text,
+             "text/html": f'<div style="border-left:4px solid {colour};padding:4px 8px">{body}</div>'}, raw=True)
 
-        colour = "#1a7f37" if result.passed else "#cf222e"
-        display(HTML(f'<div style="border-left:4px solid {colour};padding:4px 8px">'
-                     f"{mark} <b>{html.escape(title)}</b> {html.escape(result.feedback)}</div>"))
-    else:
-        print(f"{mark} {title} {result.feedback}")
+
+def _notebook_code(namespace: dict, objects: tuple) -> CodeIndex | None:
+    """The code the student ran: IPython's input history, else the source file of the checked function."""
+    history = namespace.get("In")
+    if isinstance(history, list) and all(isinstance(cell, str) for cell in history):
+        return CodeIndex.from_cells(history)
+    for obj in objects:
+        module = inspect.getmodule(obj)
+        try:
+            return CodeIndex.from_cells([inspect.getsource(module)]) if module else None
+        except (OSError, TypeError):
+            continue
+    return None
 
 
 def check(name: str, *objects, lab: str | None = None) -> None:
     """Check exercise ``name`` on its public cases: ``check("cos_sim", cos_sim)``.
 
     Pass the objects the exercise asks for, in order (one function, or the
-    variables of a "values" exercise, e.g. ``check("arrays", u, v, M, M_shape)``).
+    variables of a "values" exercise, e.g. ``check("arrays", u, v, M, M_shape)``),
+    or none at all to check the names defined in the notebook: ``check("arrays")``.
     """
-    exercise = find_exercise(name, lab)
-    if len(objects) != len(exercise.targets):
+    try:
+        exercise = find_exercise(name, lab)
+    except (UnknownLabError, KeyError) as err:
+        print(f"❌ {err.args[0] if err.args else err}")
+        return
+    caller = sys._getframe(1).f_globals
+    if objects and len(objects) != len(exercise.targets):
         names = ", ".join(exercise.targets)
         print(f"❌ check({name!r}, ...) expects {len(exercise.targets)} object(s): {names}.")
         return
-    namespace = dict(zip(exercise.targets, objects, strict=True))
-    result = evaluate(exercise, np.random.default_rng(PUBLIC_SEED), lambda request: handle(request, namespace))
+    namespace = dict(zip(exercise.targets, objects, strict=True)) if objects else \
+        {t: caller[t] for t in exercise.targets if t in caller}
+    code = _notebook_code(caller, objects) if exercise.forbid_loops else None
+    result = evaluate(exercise, np.random.default_rng(PUBLIC_SEED), lambda request: handle(request, namespace),
+                      code=code)
     _show(result)

@@ -2,8 +2,10 @@
 
 The notebook's code cells run in order in a sandboxed kernel (a cell that
 raises does not stop the others). Then :mod:`autograder.kernel_side` is loaded
-into that kernel and every exercise's cases, drawn from a seed chosen now, are
-sent as JSON requests; the answers come back as plain JSON and are judged here.
+into that kernel and every exercise's cases, drawn from the submission's seed
+(:mod:`autograder.seeding`), are sent as JSON requests; the answers come back
+as plain JSON and are validated (:mod:`autograder.protocol`) and judged here.
+Whether a function loops is read from the notebook's cells (:mod:`autograder.loops`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from . import kernel_side
-from .evaluate import KERNEL_DIED, TIMEOUT, Ask, evaluate
+from .evaluate import Ask, evaluate
 from .inputs import check_submission
 from .labs import UnknownLabError, get_lab
+from .loops import CodeIndex
 from .notebook import SubmissionError, read_notebook
+from .protocol import KERNEL_DIED, MAX_REPLY_CHARS, NO_RESULT, TIMEOUT, BadReply, parse_reply
 from .report import Report
 from .runner import KernelRunner
+from .safetext import clean
 from .sandbox import Limits, isolation_report
 from .seeding import submission_seed
 
@@ -30,23 +35,24 @@ _SETUP = f"__autograder__ = {{}}\nexec({_HARNESS!r}, __autograder__)"
 
 
 def _asker(runner: KernelRunner, limits: Limits) -> Ask:
+    """Requests to the kernel; the reply is the last marker line of what the call printed, parsed
+    and bounded by :func:`autograder.protocol.parse_reply`, or an error saying why there is none."""
     def ask(request: dict) -> dict:
         code = f"__autograder__['serve']({json.dumps(request)!r}, globals())"
-        run = runner.run(code, timeout=limits.call_timeout, keep=False)
+        run = runner.run(code, timeout=limits.call_timeout, keep=False, output_cap=MAX_REPLY_CHARS + 1000)
         if run.status == "timeout":
             return {"error": {"type": TIMEOUT, "message": f"did not return within {limits.call_timeout:g} s."}}
         if run.status == "died":
             return {"error": {"type": KERNEL_DIED, "message": "crashed the kernel (os._exit, a crash or "
                                                               "the memory limit)."}}
         lines = [ln for ln in run.stdout().split("\n") if ln.startswith(kernel_side.MARKER)]
+        if not lines:
+            detail = f" ({clean(run.error, 200)})" if run.error else ""
+            return {"error": {"type": NO_RESULT, "message": f"gave no readable result{detail}."}}
         try:
-            reply = json.loads(lines[-1][len(kernel_side.MARKER):])
-            if not isinstance(reply, dict):
-                raise ValueError("not an object")
-            return reply
-        except (IndexError, ValueError):
-            detail = f" ({run.error})" if run.error else ""
-            return {"error": {"type": "NoResult", "message": f"gave no readable result{detail}."}}
+            return parse_reply(lines[-1][len(kernel_side.MARKER):])
+        except BadReply as err:
+            return {"error": {"type": NO_RESULT, "message": f"gave {err}."}}
     return ask
 
 
@@ -76,8 +82,13 @@ def grade_submission(path: str | Path, lab_id: str | None = None, limits: Limits
         if setup.status != "ok":
             report.add_error(f"the grader could not start inside the notebook: {setup.error}")
         ask = _asker(runner, limits)
+        code = CodeIndex.from_cells([source for _, source in cells])  # the loop rule reads the notebook itself
+        broken: set[str] = set()
         for index, exercise in enumerate(lab.exercises):
-            report.exercises.append(evaluate(exercise, np.random.default_rng([seed, index]), ask))
+            result = evaluate(exercise, np.random.default_rng([seed, index]), ask, code, broken)
+            report.exercises.append(result)
+            if not result.passed and not result.feedback.startswith("values correct"):
+                broken.update(exercise.targets)
         for note in runner.notes:
             report.add_error(note)
     return report

@@ -1,23 +1,29 @@
 """Compare a student's plain-data answers with the references, in the grader's own process.
 
-Answers arrive as plain JSON data (see :mod:`autograder.kernel_side`) and are
+Answers arrive as validated plain data (see :mod:`autograder.protocol`) and are
 coerced to numpy arrays, floats, strings and lists here before any comparison,
 so no object from the submission can decide whether it is equal to anything.
+Every value that is not a finite number of a sane size (NaN, inf, an integer of
+70 bits, a ragged array) is judged wrong with a message, never an exception.
+Messages say what differs, with enough digits to see it.
 """
 
 from __future__ import annotations
 
-import ast
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .kernel_side import encode
+from .protocol import GRADER_ERRORS, bounded
+from .safetext import clean
 from .spec import Case, Exercise
 
-__all__ = ["ExerciseResult", "expected_plain", "has_loop", "judge_case", "score_exercise", "to_plain"]
+__all__ = ["ExerciseResult", "Failure", "call_text", "equal", "expected_plain", "judge_case", "judge_mutation",
+           "to_plain"]
 
 
 @dataclass
@@ -39,24 +45,47 @@ class ExerciseResult:
                 "status": self.status, "feedback": self.feedback}
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why one case failed. ``targeted``: the message names the mistake (no hint needed);
+    ``crashed``: the code raised, hung or killed its kernel instead of returning."""
+
+    message: str
+    targeted: bool = False
+    crashed: bool = False
+
+
 class _Opaque(str):
-    """A placeholder for a value that was not plain data (its text names the type)."""
+    """A placeholder for a value that was not plain data (its text names what it was)."""
+
+
+_MAX_CELLS = 200_000
+
+
+def _array(data: Any, shape: Any) -> Any:
+    try:
+        arr = np.array(data)
+    except (ValueError, TypeError, OverflowError, MemoryError):
+        return _Opaque("ragged or malformed array")
+    if arr.dtype == object or arr.dtype.kind not in "biufU":
+        return _Opaque("ragged or non-numeric array")
+    if not (isinstance(shape, list) and len(shape) <= 32 and all(isinstance(n, int) and 0 <= n <= _MAX_CELLS
+                                                                  for n in shape)):
+        return _Opaque("malformed array")
+    try:
+        return arr.reshape(shape)
+    except ValueError:
+        return _Opaque("malformed array")
 
 
 def to_plain(value: Any) -> Any:
-    """Coerce decoded JSON into numpy arrays, floats, ints, strings, lists or :class:`_Opaque`."""
+    """Coerce validated data into numpy arrays, floats, ints, strings, lists or :class:`_Opaque`."""
     if isinstance(value, dict):
         if "__ndarray__" in value:
-            arr = np.array(value["__ndarray__"])
-            if arr.dtype == object or arr.dtype.kind not in "biufU":
-                return _Opaque("a ragged or non-numeric array")
-            try:
-                return arr.reshape([int(n) for n in value.get("shape", arr.shape)])
-            except (TypeError, ValueError):
-                return _Opaque("a malformed array")
-        if value.get("__missing__"):
+            return _array(value["__ndarray__"], value.get("shape"))
+        if value.get("__missing__") is True:
             return _Opaque("missing")
-        return _Opaque(str(value.get("__object__", "an object"))[:80])
+        return _Opaque(clean(value.get("__object__", "object"), 80))
     if isinstance(value, list):
         return [to_plain(v) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -70,29 +99,17 @@ def to_plain(value: Any) -> Any:
 
 def expected_plain(value: Any) -> Any:
     """A reference answer through the same encoding as a student's, so both sides have one form."""
-    return to_plain(json.loads(json.dumps(encode(value))))
+    return to_plain(bounded(json.loads(json.dumps(encode(value)))))
 
 
-def describe(value: Any) -> str:
-    if isinstance(value, _Opaque):
-        return "nothing (not defined)" if value == "missing" else f"a {value}"
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return f"a bool ({value})"
-    if isinstance(value, (int, float)):
-        return f"the number {value:.4g}"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    if isinstance(value, str):
-        return f"the string {value[:40]!r}"
-    if len(value) <= 10 and all(isinstance(v, str) for v in value):
-        return f"the list {value}"
-    return f"a list of {len(value)} items"
-
+# -- describing values -----------------------------------------------------------------------------
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _finite(v: Any) -> bool:
+    return _is_number(v) and math.isfinite(v)
 
 
 def _numeric_array(v: Any) -> np.ndarray | None:
@@ -101,12 +118,49 @@ def _numeric_array(v: Any) -> np.ndarray | None:
     return None
 
 
+def _short(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(clean(value, 40))
+    if _is_number(value):
+        return f"{value:.6g}"
+    return describe(value)
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, _Opaque):
+        return "nothing (not defined)" if value == "missing" else f"an object that is not plain data ({value})"
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return f"a bool ({value})"
+    if _is_number(value):
+        return f"the number {value:.6g}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, str):
+        return f"the string {clean(value, 40)!r}"
+    if len(value) <= 10 and all(isinstance(v, str) for v in value):
+        return f"the list {[clean(v, 30) for v in value]}"
+    return f"a list of {len(value)} items"
+
+
+def _two_numbers(got: float, expected: float) -> tuple[str, str]:
+    """Both numbers with the fewest significant digits (at least 4) that tell them apart."""
+    for digits in range(4, 18):
+        a, b = f"{got:#.{digits}g}", f"{expected:#.{digits}g}"
+        if a != b:
+            return a, b
+    return repr(got), repr(expected)
+
+
+# -- equality --------------------------------------------------------------------------------------
+
 def equal(expected: Any, got: Any, rtol: float, atol: float) -> bool:
-    """Tolerant equality of plain values; arrays must match in type and shape, floats must be numbers."""
+    """Tolerant equality of plain values; arrays must match in type and shape, floats must be finite numbers."""
     if isinstance(got, _Opaque):
         return False
     if _is_number(expected):
-        return _is_number(got) and bool(np.isfinite(got)) and bool(np.isclose(got, expected, rtol, atol))
+        return _finite(got) and abs(got - expected) <= atol + rtol * abs(expected)
     if isinstance(expected, np.ndarray):
         if expected.dtype.kind == "U":
             return isinstance(got, np.ndarray) and got.shape == expected.shape and bool(np.all(got == expected))
@@ -120,90 +174,128 @@ def equal(expected: Any, got: Any, rtol: float, atol: float) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def _generic_message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 1e-6) -> str:
-    if (isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected)
-            and any(isinstance(e, (list, np.ndarray)) for e in expected)):
-        # several arrays returned at once (a tuple): say which one is wrong
+# -- messages -------------------------------------------------------------------------------------
+
+def _tuple_message(expected: list, got: Any, rtol: float, atol: float) -> Failure | None:
+    """Several values expected at once (a tuple): one array instead, a wrong count, or the wrong one."""
+    k = len(expected)
+    arr = got if isinstance(got, np.ndarray) else None
+    if arr is not None and arr.ndim >= 1 and arr.shape[0] == k:
+        inside = all(equal(e, g, rtol, atol) for e, g in zip(expected, list(arr), strict=True))
+        return Failure(f"returned one array of shape {arr.shape} where {k} separate values are expected: "
+                       f"return them as a tuple (`return a, b`), not stacked into one array"
+                       + (" (the values inside are right)." if inside else "."), targeted=True)
+    if isinstance(got, list) and len(got) != k:
+        return Failure(f"returned {len(got)} values, expected {k}.", targeted=True)
+    if isinstance(got, list):
         wrong = [i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if not equal(e, g, rtol, atol)]
         if wrong:
-            i = wrong[0]
-            return f"value {i + 1} of the {len(got)} it returned is wrong: {_generic_message(expected[i], got[i])}"
+            inner = _message(expected[wrong[0]], got[wrong[0]], rtol, atol)
+            return Failure(f"value {wrong[0] + 1} of the {k} it returned is wrong: {inner.message}", inner.targeted)
+    return None
+
+
+def _list_message(expected: list, got: list, rtol: float, atol: float) -> Failure:
+    if len(got) != len(expected):
+        return Failure(f"returned a list of {len(got)} items, expected {len(expected)} items.")
+    for i, (e, g) in enumerate(zip(expected, got, strict=True)):
+        if not equal(e, g, rtol, atol):
+            return Failure(f"item {i + 1} of the list is {_short(g)}, expected {_short(e)}.")
+    return Failure(f"returned {describe(got)}, expected {describe(expected)}.")
+
+
+def _message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 1e-6) -> Failure:
+    if isinstance(expected, list) and expected and all(isinstance(e, (list, np.ndarray)) for e in expected):
+        several = _tuple_message(expected, got, rtol, atol)
+        if several:
+            return several
     if got is None:
-        return "returned None: did you forget `return`?"
+        return Failure("returned None: did you forget `return`?", targeted=True)
     if isinstance(got, _Opaque) and got == "missing":
-        return "is not defined: run the cell that defines it (and do not rename it)."
+        return Failure("is not defined: run the cell that defines it (and do not rename it).", targeted=True)
+    if isinstance(got, _Opaque):
+        return Failure(f"returned {describe(got)}: return numbers, strings, lists or numpy arrays.", targeted=True)
     arr = _numeric_array(got)
-    if (arr is not None and not np.all(np.isfinite(arr))) or (_is_number(got) and not np.isfinite(got)):
-        return "contains NaN or inf: check for a division by zero."
+    if (arr is not None and not np.all(np.isfinite(arr))) or (_is_number(got) and not math.isfinite(got)):
+        return Failure("contains NaN or inf: check for a division by zero.", targeted=True)
     if _is_number(expected) and arr is not None and arr.size == 1:
-        return (f"returned an array of shape {arr.shape} instead of a number: "
-                f"convert it with float(...) or .item().")
+        return Failure(f"returned an array of shape {arr.shape} instead of a number: "
+                       f"convert it with float(...) or .item().", targeted=True)
     if isinstance(expected, np.ndarray) and isinstance(got, list):
-        return "returned a Python list: wrap it with np.array(...)."
+        return Failure("returned a Python list: wrap it with np.array(...).", targeted=True)
     if isinstance(expected, np.ndarray) and arr is not None and arr.shape != expected.shape:
         hint = " (transposed: check the axis)" if arr.shape == expected.shape[::-1] else ""
-        return f"returned an array of shape {arr.shape}, expected shape {expected.shape}{hint}."
+        return Failure(f"returned an array of shape {arr.shape}, expected shape {expected.shape}{hint}.",
+                       targeted=True)
     if _is_number(expected) and _is_number(got):
-        return f"returned {got:.4g}, expected {expected:.4g}."
+        a, b = _two_numbers(float(got), float(expected))
+        return Failure(f"returned {a}, expected {b}.")
     if isinstance(expected, np.ndarray) and arr is not None:
-        return f"wrong values (largest difference {np.max(np.abs(arr - expected)):.3g})."
-    return f"returned {describe(got)}, expected {describe(expected)}."
+        return Failure(f"wrong values (largest difference {np.max(np.abs(arr - expected)):.3g}).")
+    if isinstance(expected, list) and isinstance(got, list):
+        return _list_message(expected, got, rtol, atol)
+    return Failure(f"returned {describe(got)}, expected {describe(expected)}.")
 
 
-def _args_text(case: Case) -> str:
-    parts = [repr(a) if isinstance(a, (str, int)) else describe(a) for a in case.args]
-    return ", ".join(parts)
+def _arg_text(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        body = np.array2string(value, separator=", ", precision=6, threshold=10**6, max_line_width=10**6)
+        return f"np.array({' '.join(body.split())})"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_arg_text(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    return repr(value)
 
 
-def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> str | None:
-    """``None`` when the student's outcome for ``case`` is right, else a short message."""
+def call_text(target: str, case: Case, limit: int = 300) -> str | None:
+    """``target(args...)`` to paste into the notebook, or None when the input is too big to show."""
+    text = f"{target}({', '.join(_arg_text(a) for a in case.args)})"
+    return text if len(text) <= limit else None
+
+
+def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> Failure | None:
+    """``None`` when the student's outcome for ``case`` is right, else why not."""
     error = outcome.get("error")
     if case.raises:
-        if error and error.get("type") == case.raises:
+        if error and error["type"] == case.raises:
             return None
-        what = f"raised {error.get('type')}" if error else f"returned {describe(to_plain(outcome.get('value')))}"
-        return f"({_args_text(case)}) should raise {case.raises}; it {what}."
+        what = f"raised {error['type']}" if error else f"returned {describe(to_plain(outcome.get('value')))}"
+        return Failure(f"should raise {case.raises} for this input; it {what}.", targeted=True)
+    if error and error["type"] in GRADER_ERRORS:
+        return Failure(error["message"], crashed=True)
     if error:
-        return f"raised {error.get('type')}: {str(error.get('message'))[:200]}"
+        where = f" in your helper `{error['where']}`" if error.get("where") else ""
+        text = f": {error['message']}" if error.get("message") else ""
+        return Failure(f"raised {error['type']}{where}{text}", crashed=True)
     got = to_plain(outcome.get("value"))
     if equal(expected, got, exercise.rtol, exercise.atol):
         if exercise.check_stdout:
-            return exercise.check_stdout(case, expected, str(outcome.get("stdout", "")))
+            message = exercise.check_stdout(case, expected, str(outcome.get("stdout", "")))
+            return Failure(clean(message, 400), targeted=True) if message else None
         return None
     for near in exercise.near_misses:
-        if equal(expected_plain(near.wrong(*case.args)), got, exercise.rtol, exercise.atol):
-            return near.message
-    return _generic_message(expected, got, exercise.rtol, exercise.atol)
+        if equal(_near_miss_answer(near, case), got, exercise.rtol, exercise.atol):
+            return Failure(near.message, targeted=True)
+    return _message(expected, got, exercise.rtol, exercise.atol)
 
 
-def has_loop(source: str | None) -> bool:
-    """True when ``source`` contains a for/while loop or a comprehension."""
-    if not source:
-        return False
+def _near_miss_answer(near, case: Case) -> Any:
     try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return False
-    loops = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-    return any(isinstance(node, loops) for node in ast.walk(tree))
+        return expected_plain(near.wrong(*case.args))
+    except Exception:  # a near miss undefined on this input simply does not match
+        return _Opaque("no answer")
 
 
-def score_exercise(exercise: Exercise, failures: list[str | None], looped: bool = False) -> ExerciseResult:
-    """Points in proportion to the cases passed; the first failure message and the hint as feedback."""
-    n = len(failures)
-    bad = [f for f in failures if f is not None]
-    fraction = (n - len(bad)) / n if n else 0.0
-    notes = []
-    if bad:
-        notes.append(f"{n - len(bad)}/{n} cases pass. {bad[0]}")
-        if exercise.hint:
-            notes.append(f"Hint: {exercise.hint}")
-    if looped:
-        fraction *= 0.5
-        notes.append("Uses a Python loop: vectorise it with array operations (half marks).")
-    score = round(exercise.points * fraction, 4)
-    crashed = bool(bad) and all(f.startswith(("raised", "did not return", "crashed")) or " raised " in f
-                                or "did not return" in f or "crashed the kernel" in f for f in bad)
-    status = "passed" if not bad and not looped else ("error" if crashed else "failed")
-    return ExerciseResult(exercise.name, score, float(exercise.points), status,
-                          " ".join(notes) if notes else f"all {n} cases pass.")
+def judge_mutation(case: Case, outcome: dict, params: list[str]) -> Failure | None:
+    """A failure when the call changed one of its arguments in place (``Exercise.forbid_mutation``)."""
+    if "error" in outcome or "args_after" not in outcome:
+        return None
+    after = to_plain(outcome["args_after"])
+    if not isinstance(after, list) or len(after) != len(case.args):
+        return Failure("changed its arguments in place: work on copies.", targeted=True)
+    for i, (before, now) in enumerate(zip(case.args, after, strict=True)):
+        if not equal(expected_plain(before), now, 0.0, 0.0):
+            name = f"`{params[i]}`" if i < len(params) else f"number {i + 1}"
+            return Failure(f"changed its argument {name} in place: the caller's arrays must stay as they were; "
+                           f"work on a copy ({name.strip('`')}.copy()).", targeted=True)
+    return None

@@ -3,19 +3,21 @@
 The grader sends this module's source into the submission's kernel and talks
 to it with JSON requests; ``check()`` imports it directly. It uses only the
 standard library and numpy. Whatever it returns is plain data (numbers,
-strings, lists, arrays as nested lists): the grader compares in its own
-process, so nothing here needs to be trusted.
+strings, lists, arrays as nested lists): the grader validates and compares it
+in its own process (:mod:`autograder.protocol`, :mod:`autograder.judge`), so
+nothing here needs to be trusted.
 """
 
 import contextlib
-import inspect
 import io
 import json
 import sys
+import traceback
 
 MARKER = "\x1eautograder-result:"
-MAX_ARRAY_SIZE = 1_000_000
-MAX_STDOUT = 10_000
+MAX_ARRAY_SIZE = 100_000
+MAX_STDOUT = 2_000
+MAX_MESSAGE = 300
 MAX_DEPTH = 20
 
 
@@ -24,7 +26,7 @@ class _CappedText(io.StringIO):
 
     def write(self, s):
         room = MAX_STDOUT - self.tell()
-        return super().write(s[: max(room, 0)]) if room > 0 else len(s)
+        return super().write(str(s)[: max(room, 0)]) if room > 0 else len(s)
 
 
 def _describe(value):
@@ -60,33 +62,51 @@ def decode(value):
     return value
 
 
-def _call(namespace, request):
-    fn = namespace.get(request["target"])
-    if fn is None:
-        return {"error": {"type": "NameError", "message": f"{request['target']} is not defined"}}
+def _where(err, fn):
+    """The name of the student's function in which ``err`` was raised (None: in the graded one itself)."""
+    code = getattr(fn, "__code__", None)
+    libraries = (sys.prefix, sys.base_prefix, __file__ if "__file__" in globals() else "\0")
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.startswith(libraries)]
+    if not frames or (code is not None and frames[-1].name == code.co_name):
+        return None
+    return frames[-1].name
+
+
+def _error(err, fn=None):
+    try:
+        message = str(err)[:MAX_MESSAGE]
+    except BaseException:
+        message = "(its message could not be shown)"
+    return {"type": type(err).__name__[:MAX_MESSAGE], "message": message, "where": _where(err, fn)}
+
+
+def _call_one(fn, args, args_back):
     out = _CappedText()
+    args = decode(args)
     try:
         with contextlib.redirect_stdout(out):
-            value = fn(*decode(request["args"]))
-        return {"value": encode(value), "stdout": out.getvalue()}
+            value = fn(*args)
+        outcome = {"value": encode(value), "stdout": out.getvalue()}
     except BaseException as err:
-        return {"error": {"type": type(err).__name__, "message": str(err)[:500]}, "stdout": out.getvalue()}
+        outcome = {"error": _error(err, fn), "stdout": out.getvalue()}
+    if args_back:
+        outcome["args_after"] = encode(list(args))
+    return outcome
+
+
+def _calls(namespace, request):
+    fn = namespace.get(request["target"])
+    if fn is None:
+        return {"error": {"type": "NameError", "message": f"{request['target']} is not defined", "where": None}}
+    return {"results": [_call_one(fn, args, request.get("args_back")) for args in request["calls"]]}
 
 
 def _values(namespace, request):
     missing = {"__missing__": True}
-    return {"values": [encode(namespace.get(name, missing)) if name in namespace else missing
-                       for name in request["targets"]]}
+    return {"values": [encode(namespace[name]) if name in namespace else missing for name in request["targets"]]}
 
 
-def _source(namespace, request):
-    try:
-        return {"source": inspect.getsource(namespace[request["target"]])}
-    except Exception:
-        return {"source": None}
-
-
-HANDLERS = {"call": _call, "values": _values, "source": _source}
+HANDLERS = {"calls": _calls, "values": _values}
 
 
 def handle(request, namespace):

@@ -87,7 +87,9 @@ def text_summary(report: Report) -> list[str]:
     for ex in report.exercises:
         mark = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}[ex.status]
         points = f"{_number(ex.score)}/{_number(ex.max_score)}"
-        lines.append(f"  {mark:<5} {ex.name:<20} {points}  {clean(ex.feedback, 600)}")
+        first, *more = ex.feedback.split("\n")  # the judge's own line breaks: the hint gets its own line
+        lines.append(f"  {mark:<5} {ex.name:<20} {points}  {clean(first, 600)}")
+        lines += [f"{'':34}{clean(line, 600)}" for line in more]
     lines += [f"  error: {clean(e)}" for e in report.errors]
     lines.append(f"score: {_number(report.score)}/{_number(report.max_score)}")
     return lines

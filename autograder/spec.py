@@ -60,8 +60,14 @@ class Exercise:
     near_misses: tuple[NearMiss, ...] = ()
     #: extra check of what the call printed: ``(case, expected, stdout) -> message or None``
     check_stdout: Callable[[Case, Any, str], str | None] | None = None
-    #: Python loops in the function's source halve its score (vectorisation exercises)
+    #: a loop over the data in what the function executes (its helpers included) halves its score;
+    #: decided grader-side from the notebook's code (see :mod:`autograder.loops`)
     forbid_loops: bool = False
+    #: the function must leave its arguments unchanged (checked after every call)
+    forbid_mutation: bool = False
+    #: how many cases are graded: ``cases(rng)`` is drawn again until there are at least this many,
+    #: so that partial credit measures the code, not the luck of a few draws
+    n_cases: int = 20
 
     def __post_init__(self):
         if self.kind == "function" and len(self.targets) != 1:

@@ -308,6 +308,7 @@ SGD_STEP = Exercise(
     targets=("sgd_step",),
     reference=_step,
     cases=lambda rng: [_step_case(rng) for _ in range(4)],
+    forbid_mutation=True,  # the lab says: return updated copies, leave w_in and w_out as they were
     near_misses=(
         NearMiss("moved up the gradient: subtract lr * gradient.", lambda *a: _step_with(*a, sign=1.0)),
         NearMiss("a row that occurs several times in the batch must get the sum of its updates; W[ids] -= ... "

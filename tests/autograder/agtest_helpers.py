@@ -17,6 +17,7 @@ import numpy as np
 from autograder.evaluate import evaluate
 from autograder.kernel_side import handle
 from autograder.labs import get_lab
+from autograder.loops import CodeIndex
 from autograder.sandbox import Limits
 from autograder.spec import PUBLIC_SEED
 
@@ -24,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = ROOT / "solutions" / "lab01_token_embeddings.ipynb"
 LAB = ROOT / "labs" / "lab01_token_embeddings.ipynb"
 FULL = 12.0
-#: short limits keep the suite fast; real grading uses the defaults
-FAST = Limits(cell_timeout=8, call_timeout=2, total_timeout=120)
+#: short limits keep the suite fast (real grading uses the defaults); not shorter: on a loaded
+#: 2-core machine lab 1's import cell took over 8 s and whole submissions lost their points
+FAST = Limits(cell_timeout=20, call_timeout=4, total_timeout=180)
 REPO_PROBE = ROOT / "tests" / "autograder" / "HOSTILE_WAS_HERE"
 
 
@@ -34,6 +36,15 @@ def judge_in_process(exercise, objects, seed: int = PUBLIC_SEED):
     through the same plain-data boundary and judge as grading."""
     namespace = dict(zip(exercise.targets, objects, strict=True))
     return evaluate(exercise, np.random.default_rng(seed), lambda request: handle(request, namespace))
+
+
+def judge_source(exercise, source: str, seed: int = PUBLIC_SEED):
+    """``exercise`` judged on the function that ``source`` (one notebook cell) defines, with the
+    grader's reading of that cell for the loop rule."""
+    namespace: dict = {"np": np}
+    exec(source, namespace)
+    code = CodeIndex.from_cells(["import numpy as np", source])
+    return evaluate(exercise, np.random.default_rng(seed), lambda request: handle(request, namespace), code=code)
 
 
 def _load(path: Path) -> nbformat.NotebookNode:
@@ -126,7 +137,9 @@ def hostile_submissions() -> dict[str, tuple[object, float]]:
         nb, "cos_sim", "return float(np.matmul(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))",
         defined_as="cosine"))
     variant("split_cells", FULL, lambda nb: _split_cell(nb, _tagged(nb, "get_row")))
-    variant("patched_json_and_stdout", 0.0, lambda nb: _append(
+    # the patched kernel cannot answer the grader's messages any more: like a crashed kernel it is
+    # restarted without that cell, and the (correct) functions are graded
+    variant("patched_json_and_stdout", FULL, lambda nb: _append(
         nb, "import json, sys, io\njson.dumps = lambda *a, **k: '{\"value\": 1.0}'\njson.loads = lambda *a, **k: {}\n"
             "sys.stdout = io.StringIO()"))
     variant("writes_into_the_repository", FULL, lambda nb: _append(nb, (

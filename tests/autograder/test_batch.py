@@ -6,6 +6,7 @@ import csv
 
 import pytest
 
+from autograder.batch import student_name
 from autograder.sandbox import isolation_available
 
 from agtest_helpers import REPO_PROBE, ROOT
@@ -31,7 +32,18 @@ def test_gradebook_has_one_row_per_submission_with_exercise_columns(graded_batch
     with open(csv_path, newline="", encoding="utf-8") as f:
         table = list(csv.DictReader(f))
     assert len(table) == len(expected)
-    assert {"submission", "score", "max_score", "errors", "cos_sim", "most_similar"} <= set(table[0])
+    assert {"student", "submission", "seed", "score", "max_score", "feedback", "errors", "cos_sim",
+            "most_similar"} <= set(table[0])
+    rows = {row["submission"]: row for row in table}
+    assert rows["solution.ipynb"]["student"] == "solution" and rows["solution.ipynb"]["feedback"] == ""
+    nan = rows["nan_and_inf.ipynb"]
+    assert nan["cos_sim"] == "0.0" and "cos_sim: 0/20 cases pass. contains NaN or inf" in nan["feedback"]
+    assert "\n" not in nan["feedback"]
+
+
+def test_the_student_is_the_folder_or_the_file_name(tmp_path):
+    assert student_name(tmp_path / "lab01-alice" / "lab01.ipynb", tmp_path) == "lab01-alice"
+    assert student_name(tmp_path / "bob_lab01.ipynb", tmp_path) == "bob_lab01"
 
 
 def test_broken_files_get_a_zero_row_with_their_error(graded_batch):

@@ -49,15 +49,39 @@ def test_wrong_error_type_for_an_unknown_token():
         return embeddings[{w: i for i, w in enumerate(labels)}[token]]
 
     result = _evaluate("get_embedding", lookup)
-    assert "should raise ValueError; it raised KeyError" in result.feedback
-    assert result.score == pytest.approx(0.75)  # 3 of 4 cases: partial credit
+    assert "should raise ValueError for this input; it raised KeyError" in result.feedback
+    assert result.score == pytest.approx(0.75)  # 3 of every 4 cases: partial credit
 
 
 def test_print_similarity_checks_the_printed_line():
     def quiet(t1, t2, E, labels):
         return cos_sim(E[labels.index(t1)], E[labels.index(t2)])
 
-    assert "should print a line like `Cosine similarity between" in _evaluate("print_similarity", quiet).feedback
+    assert "should print a line such as `Cosine similarity between" in _evaluate("print_similarity", quiet).feedback
+
+
+@pytest.mark.parametrize("wording", [
+    'print(f"Cosine similarity between \\"{t1}\\" and \\"{t2}\\" = {sim:.2f}")',
+    'print(f"cos({t1}, {t2}) = {sim:.3f}")',
+    'print(t1, t2, round(sim, 2))',
+    'print(f"The similarity of {t1!r} and {t2!r} is {sim:.2f}.")',
+])
+def test_print_similarity_accepts_reasonable_wordings(wording):
+    namespace = {"cos_sim": cos_sim}
+    exec("def print_similarity(t1, t2, E, labels):\n"
+         "    sim = cos_sim(E[labels.index(t1)], E[labels.index(t2)])\n"
+         f"    {wording}\n    return sim", namespace)
+    result = _evaluate("print_similarity", namespace["print_similarity"])
+    assert result.passed, result.feedback
+
+
+def test_print_similarity_with_the_wrong_number_says_so():
+    def wrong(t1, t2, E, labels):
+        sim = cos_sim(E[labels.index(t1)], E[labels.index(t2)])
+        print(f"similarity between {t1} and {t2} = {sim + 0.5:.2f}")
+        return sim
+
+    assert "printed a line without the similarity" in _evaluate("print_similarity", wrong).feedback
 
 
 def test_always_equal_objects_do_not_pass():
@@ -75,6 +99,34 @@ def test_wrong_number_of_objects_is_explained(capsys):
     assert "expects 4 object(s): u, v, M, M_shape" in capsys.readouterr().out
 
 
-def test_unknown_exercise_names_the_labs():
-    with pytest.raises(LookupError, match="no lab"):
-        check("no_such_exercise", cos_sim)
+def test_unknown_exercise_names_the_labs(capsys):
+    check("no_such_exercise", cos_sim)
+    assert "'no_such_exercise' is in no lab; labs: lab01" in capsys.readouterr().out
+
+
+def test_check_with_no_objects_names_an_undefined_variable_instead_of_a_name_error(capsys):
+    # this module defines none of u, v, M, M_shape: check reads the caller's names
+    check("arrays")
+    out = capsys.readouterr().out
+    assert "❌ arrays: not yet" in out and "`u` is not defined: run the cell that defines it" in out
+
+
+def test_in_ipython_the_verdict_has_a_plain_text_version(monkeypatch):
+    import IPython
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw)))
+    check("cos_sim", lambda u, v: 0.25)
+    ((bundle, raw),) = shown
+    assert raw and set(bundle) == {"text/plain", "text/html"}
+    text = bundle["text/plain"]
+    assert text.startswith("❌ cos_sim: not yet. ") and "IPython.core.display" not in text
+    assert "\n   Hint: " in text  # the hint on its own line
+    assert "<br>" in bundle["text/html"]
+
+
+def test_the_exercise_name_is_printed_once(capsys):
+    check("cos_sim", lambda u, v: 0.25)
+    assert capsys.readouterr().out.count("cos_sim") == 2  # the title and the failing input, no `cos_sim` prefix

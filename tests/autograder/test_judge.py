@@ -1,17 +1,26 @@
-"""The grader-side comparison: plain data only, strict about types and shapes."""
+"""The grader-side judge: plain data only, strict about types and shapes, never crashed by a reply,
+and messages that say what differs (issue 8, classes 1 and 9)."""
 
 from __future__ import annotations
 
 import json
 
 import numpy as np
+import pytest
 
-from autograder.judge import equal, has_loop, to_plain
+from autograder.judge import equal, expected_plain, judge_case, to_plain
 from autograder.kernel_side import encode
+from autograder.labs import get_lab
+from autograder.protocol import MAX_DEPTH, BadReply, call_outcomes, parse_reply, values_outcome
+from autograder.spec import Case
+
+from agtest_helpers import judge_in_process
+
+COS_SIM = get_lab("lab01").exercise("cos_sim")
 
 
 def roundtrip(value):
-    return to_plain(json.loads(json.dumps(encode(value))))
+    return to_plain(parse_reply(json.dumps(encode(value))))
 
 
 def test_arrays_and_numbers_survive_the_roundtrip():
@@ -46,7 +55,133 @@ def test_arrays_must_match_in_shape():
     assert not equal(np.zeros(3), roundtrip([0.0, 0.0, 0.0]), 1e-5, 1e-6)
 
 
-def test_loop_detection():
-    assert has_loop("def f(E):\n    return [x for x in E]\n")
-    assert has_loop("def f(E):\n    for x in E:\n        pass\n")
-    assert not has_loop("def f(E):\n    return E @ E.T\n")
+# -- class 1: replies that used to crash the judge ---------------------------------------------------
+
+def _judge_value(value, expected=0.5):
+    """Judge a raw (already decoded JSON) value as cos_sim's answer, as the grader does."""
+    (outcome,) = call_outcomes({"results": [{"value": value, "stdout": ""}]}, 1)
+    return judge_case(COS_SIM, Case((np.ones(2), np.ones(2))), expected, outcome)
+
+
+@pytest.mark.parametrize("value", [
+    2**70, -(2**80), 2**200, float("inf"), float("-inf"), float("nan"), 1e308 * 10,
+    {"__ndarray__": [[1, 2], [3]], "shape": [2, 2]},             # ragged
+    {"__ndarray__": [1, 2], "shape": [10**30]},                   # absurd shape
+    {"__ndarray__": [1, 2], "shape": "2"},                        # shape of the wrong type
+    {"__ndarray__": [2**70, 1], "shape": [2]},                    # huge ints inside an array
+    {"__ndarray__": [["a", 1]], "shape": [1, 2]},                 # mixed
+    {"__object__": "x" * 10_000},                                 # a long class name
+    {"unexpected": "keys"}, [], [[[]]], "0.5", True, None,
+])
+def test_odd_values_are_judged_wrong_with_a_message_never_an_exception(value):
+    failure = judge_case(COS_SIM, Case((np.ones(2), np.ones(2))), 0.5,
+                         call_outcomes({"results": [{"value": value, "stdout": ""}]}, 1)[0])
+    assert failure is not None and failure.message
+    assert len(failure.message) < 400 and "\n" not in failure.message
+
+
+def test_a_huge_int_in_an_int_list_is_judged_wrong():
+    failure = judge_case(COS_SIM, Case(), [1, 2], call_outcomes({"results": [{"value": [1, 2**70]}]}, 1)[0])
+    assert failure is not None and "integer too large" in failure.message
+
+
+def test_nesting_50000_deep_is_refused_without_recursion_error():
+    deep = "[" * 50_000 + "]" * 50_000
+    with pytest.raises(BadReply, match="nested"):
+        parse_reply(deep)
+    nested: list = []
+    for _ in range(MAX_DEPTH + 5):
+        nested = [nested]
+    outcomes = call_outcomes({"results": [{"value": nested}]}, 1)
+    assert outcomes[0]["error"]["type"] == "NoResult" and "nested" in outcomes[0]["error"]["message"]
+
+
+@pytest.mark.parametrize("reply", [
+    None, 42, "text", [], {"results": "no"}, {"results": [1, 2, 3]}, {"results": [None]},
+    {"results": [{"stdout": 5}]}, {"error": "a string, not an object"}, {"error": {"type": ["x"], "message": 7}},
+    {"results": [{"error": None}]}, {1: 2}, {"results": [{"value": 1, "args_after": {"__ndarray__": "x"}}]},
+])
+def test_replies_of_the_wrong_shape_become_failures(reply):
+    outcomes = call_outcomes(reply, 1, args_back=True)
+    assert len(outcomes) == 1
+    failure = judge_case(COS_SIM, Case((np.ones(2), np.ones(2))), 0.5, outcomes[0])
+    assert failure is not None and "\n" not in failure.message
+    assert isinstance(values_outcome(reply, 2), str)
+
+
+def test_oversized_or_invalid_json_text_is_refused():
+    with pytest.raises(BadReply, match="characters"):
+        parse_reply("[" + "1," * 3_000_000 + "1]")
+    with pytest.raises(BadReply, match="not valid JSON"):
+        parse_reply('{"results": [')
+
+
+def test_exception_names_and_messages_are_cleaned():
+    raw = {"results": [{"error": {"type": "X" * 60_000 + "\nscore: 12/12", "message": "a\n::error::pwned\r\x1b[2J"}}]}
+    error = call_outcomes(raw, 1)[0]["error"]
+    assert len(error["type"]) <= 60 and "\n" not in error["type"]
+    assert "\n" not in error["message"] and "\r" not in error["message"] and "\x1b" not in error["message"]
+    assert "::error" not in error["message"]
+
+
+# -- class 9: messages a student can act on --------------------------------------------------------
+
+def test_numbers_are_shown_with_enough_digits_to_differ():
+    failure = _judge_value(-0.45712, expected=-0.45701)
+    assert failure.message == "returned -0.4571, expected -0.4570."
+    assert _judge_value(0.70710, expected=0.70712).message == "returned 0.70710, expected 0.70712."
+
+
+def test_lists_of_equal_length_say_which_item_differs():
+    ex = get_lab("lab01").exercise("most_similar")
+    expected = expected_plain(["cat", "dog", "car"])
+    failure = judge_case(ex, Case(), expected, {"value": ["cat", "bus", "car"], "stdout": ""})
+    assert failure.message == "item 2 of the list is 'bus', expected 'dog'."
+    failure = judge_case(ex, Case(), expected, {"value": ["cat"], "stdout": ""})
+    assert "a list of 1 items, expected 3 items" in failure.message
+
+
+def test_one_stacked_array_instead_of_a_tuple_is_named():
+    ex = get_lab("lab02").exercise("context_pairs")
+
+    def stacked(ids, window, sentence_ids):
+        return np.stack(ex.reference(ids, window, sentence_ids))
+
+    result = judge_in_process(ex, (stacked,))
+    assert "returned one array of shape (2," in result.feedback
+    assert "return them as a tuple" in result.feedback and "(the values inside are right)" in result.feedback
+    assert "Hint:" not in result.feedback  # a targeted message needs no hint
+
+
+def test_the_failing_input_is_shown_and_the_hint_has_its_own_line():
+    result = judge_in_process(COS_SIM, (lambda u, v: 0.25,))
+    first, hint = result.feedback.split("\n")
+    assert "Failing input: cos_sim(np.array([" in first
+    assert hint.startswith("Hint: ") and "cos_sim" not in first.split("cases pass.")[0]
+    assert not result.feedback.startswith("`cos_sim`")  # the name is the title's, not repeated
+
+
+def test_a_bug_in_a_helper_is_named_as_the_helper():
+    def helper(u, v):
+        raise ValueError("shapes do not match")
+
+    def cos_sim(u, v):
+        return helper(u, v)
+
+    result = judge_in_process(COS_SIM, (cos_sim,))
+    assert "raised ValueError in your helper `helper`: shapes do not match" in result.feedback
+    assert result.status == "error"
+
+
+def test_mutating_arguments_fails_where_the_lab_forbids_it():
+    ex = get_lab("lab02").exercise("sgd_step")
+    assert ex.forbid_mutation
+
+    def in_place(w_in, w_out, centers, contexts, negatives, lr):
+        result = ex.reference(w_in, w_out, centers, contexts, negatives, lr)
+        w_in[...] = result[0]
+        return result
+
+    result = judge_in_process(ex, (in_place,))
+    assert result.score == 0 and "changed its argument number 1 in place" in result.feedback
+    assert judge_in_process(ex, (ex.reference,)).passed

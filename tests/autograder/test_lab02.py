@@ -18,7 +18,7 @@ import pytest
 from autograder.labs import get_lab
 from autograder.spec import PUBLIC_SEED
 
-from agtest_helpers import ROOT, _load, _replace_def, judge_in_process
+from agtest_helpers import ROOT, _load, _replace_def, judge_in_process, judge_source
 
 LAB = get_lab("lab02")
 SOLUTION = ROOT / "solutions" / LAB.notebook
@@ -60,19 +60,20 @@ def test_a_wrong_array_in_a_returned_tuple_is_named():
     assert "value 2 of the 3 it returned is wrong: wrong values" in result.feedback
 
 
-def _looped_sgns_loss(center, context, negatives):
+LOOPED_SGNS_LOSS = """
+def sgns_loss(center, context, negatives):
     sig = lambda x: 1 / (1 + np.exp(-x))
     return np.array([-np.log(sig(c @ o)) - np.log(sig(-(n @ c))).sum()
                      for c, o, n in zip(center, context, negatives, strict=True)])
+"""
 
 
-def test_a_correct_sgns_loss_with_a_python_loop_gets_half_marks():
-    result = _judge(LAB.exercise("sgns_loss"), _looped_sgns_loss)
+def test_a_correct_sgns_loss_with_a_python_loop_gets_half_marks_and_is_told_its_values_are_right():
+    result = judge_source(LAB.exercise("sgns_loss"), LOOPED_SGNS_LOSS)
     assert result.score == pytest.approx(LAB.exercise("sgns_loss").points / 2)
-    assert "Python loop" in result.feedback
+    assert result.feedback.startswith("values correct; loses half the points for looping over the data")
+    assert "comprehension over the data in `sgns_loss`" in result.feedback
 
-
-# -- the notebooks ------------------------------------------------------------------------------
 
 def _add_at_bug(nb) -> None:
     """The classic sgd_step bug: W[ids] -= ... loses the updates of ids repeated in a batch."""

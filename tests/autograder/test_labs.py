@@ -22,6 +22,8 @@ from autograder.assign import BEGIN, student_version
 from autograder.batch import grade_many
 from autograder.labs import LABS, get_lab
 from autograder.notebook import exercise_tag
+from autograder.loops import CodeIndex
+from autograder.sandbox import Limits
 from autograder.spec import PUBLIC_SEED
 
 from agtest_helpers import ROOT, judge_in_process
@@ -90,6 +92,18 @@ def test_every_exercise_has_a_tagged_stub_and_a_check_call(lab_id):
         assert any(f'check("{ex.name}"' in c.source for c in solution.cells), f"no check({ex.name!r}, ...) cell"
 
 
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_the_solution_keeps_the_vectorisation_rule(lab_id):
+    """The grader-side loop analysis of the solution's cells finds no loop in any forbid_loops exercise."""
+    lab = get_lab(lab_id)
+    nb = nbformat.read(ROOT / "solutions" / lab.notebook, as_version=4)
+    code = CodeIndex.from_cells([c.source for c in nb.cells if c.cell_type == "code"])
+    for ex in lab.exercises:
+        if ex.forbid_loops:
+            finding = code.loop_in(ex.targets[0])
+            assert finding is None, f"{ex.name}: {finding.message()}"
+
+
 def test_every_solution_notebook_belongs_to_a_registered_lab():
     registered = {lab.notebook for lab in LABS.values()}
     assert {p.name for p in (ROOT / "solutions").glob("*.ipynb")} <= registered
@@ -100,7 +114,8 @@ def graded():
     """Every lab's solution and untouched student notebook, graded once by the real grader (2 at a time)."""
     paths = {(lab.id, kind): ROOT / folder / lab.notebook
              for lab in LABS.values() for kind, folder in (("solution", "solutions"), ("untouched", "labs"))}
-    outcomes = grade_many(paths.values(), workers=2)
+    # generous cell timeout: lab 2's corpus cell takes ~20 s cold, more on a loaded 2-core machine
+    outcomes = grade_many(paths.values(), limits=Limits(cell_timeout=120), workers=2)
     return {key: outcomes[path] for key, path in paths.items()}
 
 

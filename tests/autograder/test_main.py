@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from importlib import metadata
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import nbformat
 import pytest
-import yaml
 
 from agtest_helpers import LAB, ROOT, SOLUTION
 
@@ -45,11 +46,13 @@ def test_solution_scores_full_marks_with_json_and_junit(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "score: 12/12"
     data = json.loads(report.read_text())
-    assert set(data) == {"lab", "score", "max_score", "exercises", "errors"}
+    assert set(data) == {"lab", "score", "max_score", "exercises", "errors", "seed", "grader_version", "isolation"}
     assert data["lab"] == "lab01" and data["score"] == data["max_score"] == 12 and data["errors"] == []
-    assert {"name", "score", "max_score", "passed", "feedback"} == set(data["exercises"][0])
+    assert data["grader_version"] == metadata.version("embedlab") and isinstance(data["seed"], int)
+    assert "isolated" in data["isolation"]
+    assert {"name", "score", "max_score", "passed", "status", "feedback"} == set(data["exercises"][0])
     suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite.get("tests") == "9" and suite.get("failures") == "0"
+    assert suite.get("tests") == "9" and suite.get("failures") == "0" and suite.get("errors") == "0"
     summary = run("summary", str(report))
     assert summary.returncode == 0 and "| cos_sim | 2/2 | ✅ |" in summary.stdout
     classroom = json.loads(base64.b64decode(run("summary", str(report), "--format", "classroom").stdout))
@@ -65,16 +68,25 @@ def test_untouched_lab_scores_zero_and_fail_under_exits_1(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["score"] == 0
 
 
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_junit_has_one_failure_or_error_element_per_exercise_that_did_not_pass(tmp_path):
+    """The untouched lab's stubs raise (<error>); a wrong-valued function fails (<failure>); counts match."""
+    nb = nbformat.read(LAB, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("def dot_product(u, v):\n    return 1.0"))
+    path = tmp_path / "lab01_mixed.ipynb"
+    nbformat.write(nb, path)
+    junit = tmp_path / "r.xml"
+    assert run("grade", str(path), "--junit", str(junit), *FAST).returncode == 0
+    suite = ET.parse(junit).getroot().find("testsuite")
+    cases = suite.findall("testcase")
+    failures = [c.get("name") for c in cases if c.find("failure") is not None]
+    errors = [c.get("name") for c in cases if c.find("error") is not None]
+    assert "dot_product" in failures and "cos_sim" in errors and len(failures) + len(errors) == 9
+    assert suite.get("failures") == str(len(failures)) and suite.get("errors") == str(len(errors))
+
+
 def test_summary_rejects_a_file_that_is_not_a_report(tmp_path):
     path = tmp_path / "x.json"
     path.write_text("[1, 2]")
     assert run("summary", str(path)).returncode == 2
-
-
-def test_classroom_workflow_template_grades_and_reports():
-    workflow = yaml.safe_load((ROOT / "autograder" / "templates" / "classroom.yml").read_text())
-    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
-    commands = " ".join(step.get("run", "") for step in steps)
-    assert "python -m autograder grade" in commands and "--junit report.xml" in commands
-    assert "GITHUB_STEP_SUMMARY" in commands
-    assert any("autograding-grading-reporter" in step.get("uses", "") for step in steps)
