@@ -21,6 +21,7 @@ LAB_MODULES = [
     "lab01",
     "lab02",
     "lab04",
+    "lab05",
 ]
 
 LABS: dict[str, Lab] = {}

@@ -37,8 +37,13 @@ def minilm_piece_counter() -> Callable[[list[str]], list[int]]:
     tokenizer.no_truncation()
     tokenizer.no_padding()  # the packaged tokenizer.json pads every text to 128 ids
 
+    known: dict[str, int] = {}  # word -> pieces; a text repeats its words, so each is tokenized once
+
     def count(words: list[str]) -> list[int]:
-        return [max(1, len(e.ids)) for e in tokenizer.encode_batch(words, add_special_tokens=False)]
+        new = list(dict.fromkeys(w for w in words if w not in known))
+        for word, encoding in zip(new, tokenizer.encode_batch(new, add_special_tokens=False), strict=True):
+            known[word] = max(1, len(encoding.ids))
+        return [known[w] for w in words]
 
     return count
 

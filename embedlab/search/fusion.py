@@ -9,23 +9,23 @@ query and mixes them with a weight chosen on a development split.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
 __all__ = ["minmax", "reciprocal_rank_fusion", "weighted_sum"]
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: float = 60.0) -> dict[int, float]:
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[Hashable]], k: float = 60.0) -> dict[Hashable, float]:
     """Fused score of every document that appears in any ranking: sum of ``1 / (k + rank)``.
 
     Ranks start at 1 (the best document of each ranking adds ``1 / (k + 1)``).
     The result is ordered best first; equal scores keep the order of first appearance.
     """
-    fused: dict[int, float] = {}
+    fused: dict[Hashable, float] = {}
     for ranking in rankings:
         for rank, doc in enumerate(ranking, start=1):
-            fused[int(doc)] = fused.get(int(doc), 0.0) + 1.0 / (k + rank)
+            fused[doc] = fused.get(doc, 0.0) + 1.0 / (k + rank)
     return dict(sorted(fused.items(), key=lambda item: -item[1]))
 
 

@@ -1,0 +1,327 @@
+"""Lab 5: semantic search by hand (mean pooling, cosine top-k, chunking, recall and MRR, BM25, fusion).
+
+References come from :mod:`embedlab.search`; the near misses are the mistakes
+students make (the padding averaged in, vectors not normalised, ties broken the
+other way, a step of ``size - overlap + 1``, chunks past the end, ranks counted
+from 0, the Robertson ``(k1 + 1)`` factor, ...). Inputs are drawn from the seed
+chosen at grading time and built so that every near miss differs from the
+reference: padded batches, documents repeated and scaled by powers of two
+(exact ties in cosine, not in dot product), repeated query words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from embedlab.search import bm25_score, chunk_spans, cosine_top_k, mean_pool, reciprocal_rank_fusion
+from embedlab.search import recall_at_k as _recall_at_k
+from embedlab.search import reciprocal_rank as _reciprocal_rank
+
+from ..spec import Case, Exercise, Lab, NearMiss
+
+WORDS = ("cat", "dog", "mat", "sat", "river", "bank", "money", "water", "king", "queen", "music", "war", "city",
+         "ocean", "light", "stone", "paris", "tokyo", "film", "train")
+
+
+# -- input generators -------------------------------------------------------------------------------
+
+def _pool_case(rng: np.random.Generator) -> Case:
+    """Token vectors (B, T, d) and a mask where every row but the longest is padded."""
+    b, t, d = int(rng.integers(2, 5)), int(rng.integers(4, 8)), int(rng.integers(3, 6))
+    lengths = rng.integers(1, t, size=b)
+    lengths[int(rng.integers(b))] = t
+    mask = (np.arange(t)[None, :] < lengths[:, None]).astype(np.int64)
+    return Case((rng.normal(0, 1, (b, t, d)), mask))
+
+
+def _top_k_case(rng: np.random.Generator) -> Case:
+    """Documents with exact cosine ties: repeated rows and rows scaled by 2 or 4 (exact in floating point)."""
+    n, d = int(rng.integers(6, 10)), int(rng.integers(3, 6))
+    docs = rng.normal(0, 1, (n, d))
+    copies = rng.choice(n, size=3, replace=False)
+    docs = np.vstack([docs, docs[copies] * rng.choice([2.0, 4.0], size=(3, 1)), docs[copies[:1]]])
+    docs = docs[rng.permutation(len(docs))]
+    query = docs[int(rng.integers(len(docs)))] + rng.normal(0, 0.05, d)
+    return Case((query, docs, int(rng.integers(3, 7))))
+
+
+def _chunk_case(rng: np.random.Generator) -> Case:
+    size = int(rng.integers(4, 9))
+    overlap = int(rng.integers(2, size - 1))  # 2 <= overlap <= size - 2: each near miss makes other chunks
+    n = int(rng.integers(size + 2, 4 * size))
+    return Case(([f"w{i}" for i in range(n)], size, overlap))
+
+
+def _ranking_case(rng: np.random.Generator, k: int | None = None) -> Case:
+    docs = [f"d{i}" for i in rng.permutation(15)]
+    relevant = sorted(str(x) for x in rng.choice(docs, size=int(rng.integers(1, 4)), replace=False))
+    return Case((docs[:12], relevant, k if k is not None else int(rng.integers(2, 8))))
+
+
+def _recall_cases(rng: np.random.Generator) -> list[Case]:
+    """Random rankings, plus one with a relevant document just past the cutoff (at ranking[k])."""
+    cases = [_ranking_case(rng) for _ in range(5)]
+    ranking, _, k = _ranking_case(rng).args
+    cases.append(Case((ranking, [ranking[k], ranking[0]], k)))
+    return cases
+
+
+def _mrr_case(rng: np.random.Generator) -> Case:
+    """Several queries: answers at rank 1, further down, past the cutoff, and missing."""
+    rankings, judgements = [], []
+    for position in (0, int(rng.integers(1, 5)), int(rng.integers(10, 13)), None):
+        docs = [f"d{i}" for i in rng.permutation(16)][:14]
+        extra = [str(rng.choice(docs[position + 1:]))] if position is not None and rng.random() < 0.5 else []
+        rankings.append(docs)
+        judgements.append(([docs[position], *extra]) if position is not None else ["zzz"])
+    return Case((rankings, judgements, 10))
+
+
+def _bm25_case(rng: np.random.Generator) -> Case:
+    """A document, a query with a repeated word and a word absent from the document, and statistics."""
+    vocab = list(rng.choice(WORDS, size=8, replace=False))
+    doc = [str(w) for w in rng.choice(vocab[:5], size=int(rng.integers(4, 12)))]
+    query = [doc[0], doc[0], str(rng.choice(doc)), vocab[7]]
+    n_docs = int(rng.integers(20, 200))
+    doc_freq = {str(w): int(rng.integers(1, n_docs // 2)) for w in vocab}
+    avg = float(rng.uniform(0.5, 2.0) * len(doc))
+    return Case((query, doc, [doc_freq[t] for t in query], n_docs, avg, float(rng.choice([1.2, 1.5, 2.0])),
+                 float(rng.choice([0.5, 0.75, 1.0]))))
+
+
+def _rrf_case(rng: np.random.Generator) -> Case:
+    docs = [f"d{i}" for i in range(12)]
+    n_rankings = int(rng.integers(2, 4))
+    rankings = [[str(d) for d in rng.permutation(docs)[: int(rng.integers(4, 9))]] for _ in range(n_rankings)]
+    return Case((rankings, int(rng.choice([1, 10, 60]))))
+
+
+# -- references (embedlab.search) ------------------------------------------------------------------
+
+def _top_k(query, documents, k):
+    return cosine_top_k(query, documents, k)[0]
+
+
+def _chunks(words, size, overlap):
+    return [list(words[s:e]) for s, e in chunk_spans(len(words), size, overlap)]
+
+
+def _mrr(rankings, judgements, k=10):
+    return float(np.mean([_reciprocal_rank(r, j, k) for r, j in zip(rankings, judgements, strict=True)]))
+
+
+def _bm25(query_terms, doc_terms, doc_freqs, n_docs, avg_doc_len, k1=1.5, b=0.75):
+    """embedlab's BM25 with the document frequencies given per query term (the lab's signature)."""
+    return bm25_score(query_terms, doc_terms, dict(zip(query_terms, doc_freqs, strict=True)), n_docs, avg_doc_len,
+                      k1, b)
+
+
+def _rrf(rankings, k=60):
+    fused = reciprocal_rank_fusion(rankings, k)
+    return list(fused), np.array(list(fused.values()))
+
+
+# -- near misses -------------------------------------------------------------------------------------
+
+def _ranked(scores: np.ndarray, k: int, prefer_later: bool = False) -> np.ndarray:
+    keys = (-np.arange(len(scores)) if prefer_later else np.arange(len(scores)), -scores)
+    return np.lexsort(keys)[:k]
+
+
+def _dot_top_k(query, documents, k):
+    return _ranked(np.asarray(documents) @ np.asarray(query), k)
+
+
+def _cos(query, documents):
+    documents = np.asarray(documents, dtype=float)
+    return documents @ query / (np.linalg.norm(documents, axis=1) * np.linalg.norm(query))
+
+
+def _chunks_by_step(words, size, overlap, step=None, stop_at_end=True):
+    step = size - overlap if step is None else step
+    out, start = [], 0
+    while start < len(words):
+        out.append(list(words[start:start + size]))
+        if stop_at_end and start + size >= len(words):
+            break
+        start += step
+    return out
+
+
+def _bm25_with(query, doc, dfs, n, avg, k1, b, idf=None, robertson=False, length=True, unique=False):
+    df, tf = dict(zip(query, dfs, strict=True)), Counter(doc)
+    norm = k1 * ((1 - b + b * len(doc) / avg) if length else 1.0)
+    total = 0.0
+    for term in (dict.fromkeys(query) if unique else query):
+        if tf[term]:
+            weight = idf(df[term], n) if idf else math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            total += weight * tf[term] * ((k1 + 1) if robertson else 1.0) / (tf[term] + norm)
+    return total
+
+
+def _rrf_with(rankings, k=60, start=1, by_score_only=False):
+    fused: dict = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=start):
+            fused[doc] = fused.get(doc, 0.0) + (1.0 if by_score_only else 1.0 / (k + rank))
+    ordered = sorted(fused.items(), key=lambda item: -item[1])
+    return [d for d, _ in ordered], np.array([s for _, s in ordered])
+
+
+# -- exercises ---------------------------------------------------------------------------------------
+
+MEAN_POOL = Exercise(
+    name="mean_pool",
+    points=2,
+    targets=("mean_pool",),
+    reference=mean_pool,
+    cases=lambda rng: [_pool_case(rng) for _ in range(4)],
+    forbid_loops=True,
+    near_misses=(
+        NearMiss("averaged over every position, padding included: multiply by the mask and divide by the number "
+                 "of real tokens, mask.sum(axis=1).", lambda t, m: np.asarray(t).mean(axis=1)),
+        NearMiss("masked the sum but divided by the padded length: divide by the number of real tokens "
+                 "(mask.sum(axis=1)), not by the number of positions.",
+                 lambda t, m: (np.asarray(t) * np.asarray(m)[..., None]).sum(axis=1) / np.asarray(t).shape[1]),
+        NearMiss("returned unit vectors: mean pooling is the average only; normalising is a separate step.",
+                 lambda t, m: (lambda p: p / np.linalg.norm(p, axis=1, keepdims=True))(mean_pool(t, m))),
+        NearMiss("returned the masked sum: divide by the number of real tokens to get the mean.",
+                 lambda t, m: (np.asarray(t) * np.asarray(m)[..., None]).sum(axis=1)),
+    ),
+    hint="weights = mask[:, :, None]; return (token_vectors * weights).sum(axis=1) / weights.sum(axis=1).",
+)
+
+COSINE_TOP_K = Exercise(
+    name="cosine_top_k",
+    points=2,
+    targets=("cosine_top_k",),
+    reference=_top_k,
+    cases=lambda rng: [_top_k_case(rng) for _ in range(5)],
+    near_misses=(
+        NearMiss("ranked by dot product: long vectors win. Normalise the documents (and the query) first, "
+                 "so the score is the cosine.", _dot_top_k),
+        NearMiss("ties go to the smaller index: when two documents have the same cosine, the one that comes "
+                 "first in `documents` ranks first (np.lexsort((np.arange(n), -scores)) or a stable sort of "
+                 "-scores).", lambda q, d, k: _ranked(_cos(q, d), k, prefer_later=True)),
+        NearMiss("returned the k least similar documents: sort by decreasing cosine.",
+                 lambda q, d, k: np.lexsort((np.arange(len(d)), _cos(q, d)))[:k]),
+        NearMiss("returned one document too many or too few: return exactly k indices.",
+                 lambda q, d, k: _ranked(_cos(q, d), k + 1)),
+    ),
+    hint="scores = (documents / norms of the rows) @ (query / its norm); order = np.argsort(-scores, "
+         "kind='stable'); return order[:k].",
+)
+
+CHUNK_WORDS = Exercise(
+    name="chunk_words",
+    points=2,
+    targets=("chunk_words",),
+    reference=_chunks,
+    cases=lambda rng: [*(_chunk_case(rng) for _ in range(4)), Case((["a", "b", "c"], 5, 2))],
+    near_misses=(
+        NearMiss("consecutive chunks should share exactly `overlap` words: step forward by size - overlap "
+                 "(yours is off by one).", lambda w, s, o: _chunks_by_step(w, s, o, step=s - o + 1)),
+        NearMiss("consecutive chunks should share exactly `overlap` words: step forward by size - overlap "
+                 "(yours is off by one).", lambda w, s, o: _chunks_by_step(w, s, o, step=max(1, s - o - 1))),
+        NearMiss("kept making chunks after one reached the end: the tail chunks are already inside the "
+                 "previous one. Stop once a chunk ends at the last word.",
+                 lambda w, s, o: _chunks_by_step(w, s, o, stop_at_end=False)),
+        NearMiss("the chunks do not overlap: start each chunk `overlap` words before the previous one ended.",
+                 lambda w, s, o: _chunks_by_step(w, s, o, step=s)),
+    ),
+    hint="start = 0; loop: chunk = words[start:start + size]; stop when start + size >= len(words); "
+         "otherwise start += size - overlap.",
+)
+
+RECALL_AT_K = Exercise(
+    name="recall_at_k",
+    points=1,
+    targets=("recall_at_k",),
+    reference=_recall_at_k,
+    cases=_recall_cases,
+    near_misses=(
+        NearMiss("divided by k (that is precision@k): recall divides by the number of relevant documents.",
+                 lambda r, rel, k: len(set(r[:k]) & set(rel)) / k),
+        NearMiss("looked at one document too many: the top k are ranking[:k].",
+                 lambda r, rel, k: len(set(r[:k + 1]) & set(rel)) / len(rel)),
+        NearMiss("returned 1 when any relevant document is in the top k: recall is the share of the relevant "
+                 "documents found.", lambda r, rel, k: float(bool(set(r[:k]) & set(rel)))),
+    ),
+    hint="len(set(ranking[:k]) & set(relevant)) / len(relevant).",
+)
+
+MRR = Exercise(
+    name="mean_reciprocal_rank",
+    points=2,
+    targets=("mean_reciprocal_rank",),
+    reference=_mrr,
+    cases=lambda rng: [_mrr_case(rng) for _ in range(4)],
+    near_misses=(
+        NearMiss("counted ranks from 0: the first document has rank 1, so it scores 1/1.",
+                 lambda rs, js, k=10: float(np.mean([next((1 / (i + 2) for i, d in enumerate(r[:k]) if d in j), 0.0)
+                                                     for r, j in zip(rs, js, strict=True)]))),
+        NearMiss("ignored the cutoff: a first relevant document after rank k scores 0.",
+                 lambda rs, js, k=10: _mrr(rs, js, k=len(rs[0]))),
+        NearMiss("averaged only over the queries that found something: a query with no relevant document in "
+                 "the top k counts as 0 in the mean.",
+                 lambda rs, js, k=10: float(np.mean([x for x in (_reciprocal_rank(r, j, k)
+                                                                 for r, j in zip(rs, js, strict=True)) if x]))),
+        NearMiss("added 1/rank for every relevant document: only the first relevant one counts.",
+                 lambda rs, js, k=10: float(np.mean([sum(1 / i for i, d in enumerate(r[:k], 1) if d in j)
+                                                     for r, j in zip(rs, js, strict=True)]))),
+    ),
+    hint="for each query: the first position i (from 1) in ranking[:k] whose document is relevant gives 1/i, "
+         "none gives 0; return the mean over all queries.",
+)
+
+BM25 = Exercise(
+    name="bm25_score",
+    points=2,
+    targets=("bm25_score",),
+    reference=_bm25,
+    cases=lambda rng: [_bm25_case(rng) for _ in range(5)],
+    near_misses=(
+        NearMiss("used idf = ln((N - df + 0.5) / (df + 0.5)), which turns negative for common words; this course "
+                 "(like bm25s and Lucene) uses ln(1 + (N - df + 0.5) / (df + 0.5)).",
+                 lambda *a: _bm25_with(*a, idf=lambda df, n: math.log((n - df + 0.5) / (df + 0.5)))),
+        NearMiss("multiplied by (k1 + 1): that is the Robertson variant. This course uses bm25s's default (Lucene) "
+                 "formula, tf / (tf + k1 * (1 - b + b * |d| / avgdl)).", lambda *a: _bm25_with(*a, robertson=True)),
+        NearMiss("left out the length normalisation: the k1 term is k1 * (1 - b + b * len(doc_terms) / avg_doc_len).",
+                 lambda *a: _bm25_with(*a, length=False)),
+        NearMiss("counted a repeated query word once: every occurrence in the query adds its term again.",
+                 lambda *a: _bm25_with(*a, unique=True)),
+    ),
+    hint="tf = Counter(doc_terms); for each query term (repeats included), with df = doc_freqs[i], when "
+         "tf[term] > 0: idf = ln(1 + (n_docs - df + 0.5) / (df + 0.5)); add idf * tf / (tf + k1 * (1 - b + b * "
+         "len(doc_terms) / avg_doc_len)).",
+)
+
+RRF = Exercise(
+    name="reciprocal_rank_fusion",
+    points=2,
+    targets=("reciprocal_rank_fusion",),
+    reference=_rrf,
+    cases=lambda rng: [_rrf_case(rng) for _ in range(5)],
+    near_misses=(
+        NearMiss("counted ranks from 0: the first document of a ranking adds 1 / (k + 1).",
+                 lambda r, k=60: _rrf_with(r, k, start=0)),
+        NearMiss("counted how many rankings contain each document: add 1 / (k + rank) instead.",
+                 lambda r, k=60: _rrf_with(r, k, by_score_only=True)),
+        NearMiss("ignored the `k` argument (always 60): use the parameter.", lambda r, k=60: _rrf(r, 60)),
+    ),
+    hint="scores = {}; for each ranking, for rank, doc in enumerate(ranking, start=1): scores[doc] = "
+         "scores.get(doc, 0) + 1 / (k + rank); sort by decreasing score (ties: first seen first) and return "
+         "(list of documents, np.array of their scores).",
+)
+
+LAB = Lab(
+    id="lab05",
+    title="Semantic search by hand",
+    notebook="lab05_semantic_search.ipynb",
+    exercises=(MEAN_POOL, COSINE_TOP_K, CHUNK_WORDS, RECALL_AT_K, MRR, BM25, RRF),
+    # the chatterbot loader only: embedlab.search holds every exercise's reference
+    allowed_modules=("embedlab.data.chatterbot", "embedlab.data._packages"),
+)

@@ -1,0 +1,107 @@
+"""Lab 5 (semantic search by hand): its specs, what the student is told and allowed, and graded notebooks.
+
+The contract every lab keeps (reference passes, near misses on hidden seeds,
+labs/ in sync, full marks / zero) is in test_labs.py; this file checks what is
+particular to lab 5: the BM25 reference agrees with bm25s on the lab's own
+cases, each near miss shows its message through ``check()``, the grading
+kernel gets the loader and not ``embedlab.search``, and a notebook with the
+classic pooling bug loses exactly that exercise.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import check
+from autograder.labs import get_lab
+from autograder.spec import PUBLIC_SEED
+from embedlab.search import BM25Index, bm25_tokenize
+
+from agtest_helpers import ROOT, _load, _replace_def
+
+LAB = get_lab("lab05")
+SOLUTION = ROOT / "solutions" / LAB.notebook
+STUDENT = ROOT / "labs" / LAB.notebook
+NEAR_MISSES = [pytest.param(ex, near, id=f"{ex.name}-{i}")
+               for ex in LAB.exercises for i, near in enumerate(ex.near_misses)]
+
+
+def test_lab05_is_registered_with_seven_exercises_and_13_points():
+    assert [ex.name for ex in LAB.exercises] == ["mean_pool", "cosine_top_k", "chunk_words", "recall_at_k",
+                                                 "mean_reciprocal_rank", "bm25_score", "reciprocal_rank_fusion"]
+    assert LAB.max_score == 13
+    assert _load(SOLUTION).metadata["autograder"] == {"lab": "lab05"}
+
+
+def test_the_grading_kernel_gets_the_loader_but_no_reference():
+    assert "embedlab.data.chatterbot" in LAB.allowed_modules
+    assert not any(m.startswith("embedlab.search") for m in LAB.allowed_modules)
+    intro = _load(SOLUTION).cells[0].source
+    assert "What you may use" in intro and "load_chatterbot" in intro and "embedlab.search" in intro
+    assert intro.splitlines()[2].startswith("After chapter 7")
+
+
+def test_the_bm25_reference_agrees_with_bm25s_on_a_real_collection():
+    """The lab's reference (embedlab.search.bm25_score) gives bm25s's scores, with bm25s's k1 and b."""
+    docs = ["The cat sat on the mat while the dog slept", "Dogs chase cats in the park every morning",
+            "Stock markets fell sharply on Monday", "A cat is a small carnivorous mammal, a cat purrs"]
+    reference = LAB.exercise("bm25_score").reference
+    terms = bm25_tokenize(docs)
+    doc_freq = {t: sum(t in d for d in terms) for d in terms for t in d}
+    avg = sum(map(len, terms)) / len(terms)
+    for k1, b in [(1.5, 0.75), (1.2, 1.0)]:
+        index = BM25Index(docs, k1=k1, b=b)
+        for query in ["cat cat mammal", "dogs park markets"]:
+            query_terms = bm25_tokenize([query])[0]
+            freqs = [doc_freq[t] for t in query_terms]
+            ours = [reference(query_terms, d, freqs, len(docs), avg, k1, b) for d in terms]
+            np.testing.assert_allclose(index.scores(query), ours, rtol=1e-5)
+
+
+def test_top_k_cases_hold_exact_cosine_ties():
+    ex = LAB.exercise("cosine_top_k")
+    for case in ex.cases(np.random.default_rng(PUBLIC_SEED)):
+        _, docs, _ = case.args
+        unit = docs / np.linalg.norm(docs, axis=1, keepdims=True)
+        assert len({tuple(r) for r in unit}) < len(unit)  # a tie that a wrong tie order would reveal
+
+
+@pytest.mark.parametrize(("exercise", "near"), NEAR_MISSES)
+def test_check_shows_the_near_miss_message(exercise, near, capsys):
+    check(exercise.name, near.wrong, lab="lab05")
+    out = capsys.readouterr().out
+    assert f"{exercise.name}: not yet" in out
+    assert near.message in out
+
+
+# -- graded notebooks ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pooling_bug_report(tmp_path_factory):
+    """The solution with the padding averaged in (mask ignored), graded by the CLI."""
+    folder = tmp_path_factory.mktemp("lab05")
+    buggy = copy.deepcopy(_load(SOLUTION))
+    _replace_def(buggy, "mean_pool", "return np.asarray(token_vectors).mean(axis=1)")
+    nbformat.write(buggy, folder / "pooling_bug.ipynb")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder / "pooling_bug.ipynb"),
+                           "--json", str(folder / "report.json")], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900)
+    assert (folder / "report.json").exists(), done.stdout + done.stderr
+    return done.returncode, json.loads((folder / "report.json").read_text())
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_the_pooling_bug_costs_mean_pool_with_its_message_through_the_sandbox(pooling_bug_report):
+    code, report = pooling_bug_report
+    assert code == 0
+    assert report["score"] == LAB.max_score - LAB.exercise("mean_pool").points
+    feedback = {ex["name"]: ex["feedback"] for ex in report["exercises"]}
+    assert "averaged over every position, padding included" in feedback["mean_pool"]
