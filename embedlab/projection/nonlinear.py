@@ -50,15 +50,22 @@ def _check(X, n_components: int, seed: int) -> np.ndarray:
     return X
 
 
-def tsne(X, perplexity: float = 30.0, seed: int = 0, n_components: int = 2, metric: str = "euclidean") -> np.ndarray:
-    """t-SNE coordinates ``(n, n_components)`` from scikit-learn (PCA initialisation, automatic learning rate)."""
+def tsne(X, perplexity: float = 30.0, seed: int = 0, n_components: int = 2, metric: str = "euclidean",
+         init: str = "pca") -> np.ndarray:
+    """t-SNE coordinates ``(n, n_components)`` from scikit-learn (automatic learning rate).
+
+    ``init="pca"`` starts from the PCA picture, which makes the result independent of ``seed``;
+    ``init="random"`` starts from random points drawn with ``seed``.
+    """
     X = _check(X, n_components, seed)
+    if init not in ("pca", "random"):
+        raise ValueError(f"init must be 'pca' or 'random'; got {init!r}.")
     if not 1 <= perplexity < X.shape[0]:
         raise ValueError(f"perplexity must be at least 1 and below the number of points ({X.shape[0]}); "
                          f"got {perplexity}. Typical values are 5-50.")
     manifold = require("sklearn.manifold", "scikit-learn", "t-SNE")
     threadpoolctl = require("threadpoolctl", "threadpoolctl", "t-SNE")
-    model = manifold.TSNE(n_components=n_components, perplexity=perplexity, init="pca", learning_rate="auto",
+    model = manifold.TSNE(n_components=n_components, perplexity=perplexity, init=init, learning_rate="auto",
                           metric=metric, random_state=int(seed))
     # One OpenMP thread: the same seed then gives the same picture on any machine, and on a busy
     # 2-core machine spinning OpenMP threads made a fit over 4x slower (measured, see the docstring).

@@ -121,8 +121,12 @@ def test_tsne_and_umap_are_reproducible_for_a_seed_and_keep_clusters():
         assert a.shape == (len(X), 2)
         np.testing.assert_array_equal(a, b)
         assert knn_accuracy(a, labels, 5) == 1.0
+    np.testing.assert_array_equal(tsne(X, seed=1), tsne(X, seed=2))  # a PCA start leaves nothing to chance
+    assert not np.allclose(tsne(X, seed=1, init="random"), tsne(X, seed=2, init="random"))
     with pytest.raises(ValueError, match="perplexity"):
         tsne(X, perplexity=len(X))
+    with pytest.raises(ValueError, match="init must be"):
+        tsne(X, init="spectral")
     with pytest.raises(ValueError, match="n_components must be 2 or 3"):
         umap(X, n_components=4)
 
