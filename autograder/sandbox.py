@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.metadata
 import os
 import shlex
 import shutil
@@ -241,12 +242,46 @@ class _Cgroup:
 
 # -- the kernel's file system ------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
+def _font_list() -> Path | None:
+    """matplotlib's font list, built once per machine outside the sandbox (in the grader's cache).
+
+    A kernel with an empty MPLCONFIGDIR spends seconds scanning the fonts at its
+    first ``import matplotlib.pyplot`` (measured: 6.6 s cold vs 3.6 s warm on a
+    loaded 2-core machine); every work dir gets a copy instead.
+    """
+    try:
+        version = importlib.metadata.version("matplotlib")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    cache = Path(os.environ.get("EMBEDLAB_CACHE") or Path.home() / ".cache" / "embedlab") / f"grader-mpl-{version}"
+    if not any(cache.glob("fontlist-*.json")):
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-I", "-c", "import matplotlib.font_manager"], capture_output=True,
+                       env={"MPLCONFIGDIR": str(cache), "PATH": os.defpath}, timeout=300, check=False)
+    return next(iter(sorted(cache.glob("fontlist-*.json"))), None)
+
+
+def _prepare(work: Path) -> None:
+    """What every kernel finds in its work dir: matplotlib's font list (see :func:`_font_list`)."""
+    fonts = _font_list()
+    if fonts is None:
+        return
+    config = work / ".matplotlib"
+    config.mkdir(exist_ok=True)
+    shutil.copyfile(fonts, config / fonts.name)
+    if isolation_available():
+        for path in (config, config / fonts.name):
+            os.chown(path, NOBODY, NOBODY)
+
+
 def make_workdir(limits: Limits) -> Path:
     """A fresh work dir: isolated, a tmpfs of ``limits.disk_mb`` owned by ``nobody``; else a temp folder."""
     work = Path(tempfile.mkdtemp(prefix="ag-"))
     if isolation_available():
         options = f"size={limits.disk_mb}m,nr_inodes=10k,mode=0700,uid={NOBODY},gid={NOBODY},nosuid,nodev"
         subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(work)], check=True)
+    _prepare(work)
     return work
 
 
@@ -265,6 +300,7 @@ def reset_workdir(work: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+    _prepare(work)
 
 
 def _interpreter_dirs() -> list[Path]:

@@ -261,3 +261,12 @@ def test_the_kernel_dies_with_the_grader():
     for leftover in Path("/sys/fs/cgroup").glob(f"**/{Path(work).name}-k*"):
         leftover.rmdir()
     assert not left
+
+
+def test_matplotlib_finds_its_font_list_ready(runner):
+    fonts = list((runner.work / ".matplotlib").glob("fontlist-*.json"))
+    if not fonts:
+        pytest.skip("matplotlib is not installed")
+    before = fonts[0].stat().st_mtime_ns
+    assert runner.run("import matplotlib.font_manager").status == "ok"
+    assert fonts[0].stat().st_mtime_ns == before  # not rebuilt (seconds per kernel start)
