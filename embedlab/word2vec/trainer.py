@@ -1,9 +1,10 @@
 """`train_word2vec`: skip-gram with negative sampling on a list of tokenised sentences.
 
 Each epoch subsamples frequent words, draws every center's reduced window, cuts the
-surviving tokens into blocks of whole sentences and runs one SGD step per block,
-``workers`` blocks at a time in threads that share the two weight matrices without
-locks (Hogwild, as word2vec and gensim do; numpy releases the GIL in the heavy work).
+surviving tokens into blocks of whole sentences and runs one SGD step per block. The
+blocks are split into ``workers`` contiguous parts, one per thread; the threads share
+the two weight matrices without locks (Hogwild, as word2vec and gensim do; numpy
+releases the GIL in the heavy work).
 """
 
 from __future__ import annotations
