@@ -187,8 +187,10 @@ def projector(
         else:
             fig.add_trace(go.Scatter(**xyz, mode=mode, marker=dict(size=6, opacity=0.75),
                                      textposition="top center", **style))
-    legend = dict(orientation="h", yanchor="bottom", y=1.0, x=0, itemsizing="constant")
-    fig.update_layout(title=title, height=height, legend=legend, margin=dict(l=0, r=0, t=90 if title else 40, b=0))
+    # the legend goes under the plot, so that a long title and many groups never overlap
+    legend = dict(orientation="h", yanchor="top", y=0.0 if coords.shape[1] == 3 else -0.12, x=0,
+                  itemsizing="constant")
+    fig.update_layout(title=title, height=height, legend=legend, margin=dict(l=0, r=0, t=50 if title else 10, b=10))
     if coords.shape[1] == 3:
         fig.update_layout(scene={f"{axis}axis_title": name for axis, name in zip("xyz", axis_titles, strict=False)})
     else:
