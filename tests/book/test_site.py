@@ -14,8 +14,6 @@ import http.server
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -38,18 +36,6 @@ def _chromium_or_skip() -> Path:
             pytest.fail(reason + " CI must install it (see .ci/run).")
         pytest.skip(reason)
     return found
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    """Build the book (cached execution makes an unchanged rebuild fast) and return _build/html."""
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"],
-        cwd=ROOT, capture_output=True, text=True, timeout=1800,
-    )
-    assert result.returncode == 0, f"the book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
-    return HTML
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +97,7 @@ def test_page_in_a_real_browser(page, base_url, browser):
     tab.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     tab.on("pageerror", lambda err: page_errors.append(str(err)))
     try:
-        response = tab.goto(f"{base_url}/{page}.html", wait_until="load")
+        response = tab.goto(f"{base_url}/{page}.html", wait_until="load", timeout=120_000)
         assert response is not None and response.ok, f"{page}.html did not load ({response and response.status})"
         tab.wait_for_load_state("networkidle")
         assert tab.locator("main h1").count() >= 1, "the page has no title"
@@ -162,3 +148,62 @@ def test_page_in_a_real_browser(page, base_url, browser):
     assert page_errors == [], f"JavaScript errors on {page}: {page_errors}"
     assert console_errors == [], f"console errors on {page}: {console_errors} (blocked requests: {blocked})"
     assert blocked == [], f"{page} tried to load from the network: {blocked}"
+
+
+# Code blocks that may scroll sideways at 1280 px (stated exceptions): the Colab install cell
+# (its pip line holds the repository URL; fixed text, see test_colab_cells.py) is the first
+# cell of every chapter; lines in sections owned by other engineers are listed in test_text.py.
+SCROLL_EXCEPTIONS = ('if "google.colab" in sys.modules:', "%pip install",
+                     "w2v.reduced_windows(int(kept.sum()), 5, rng), sentence_ids[kept])")
+# Pages whose code is owned by other engineers and not yet wrapped to 88 columns (reported):
+# the labs' code cells come from solutions/, which the grader's engineers write.
+SCROLL_EXCEPTION_PAGES = {"labs/lab01_token_embeddings", "labs/lab02_word2vec"}
+
+_OVERFLOWING_BLOCKS = """() => [...document.querySelectorAll('main pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''))"""
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if p not in SCROLL_EXCEPTION_PAGES])
+def test_code_and_outputs_do_not_scroll_sideways_at_1280px(page, base_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.goto(f"{base_url}/{page}.html", wait_until="load", timeout=120_000)
+        overflowing = [line for line in tab.evaluate(_OVERFLOWING_BLOCKS)
+                       if not any(exception in line for exception in SCROLL_EXCEPTIONS)]
+    finally:
+        context.close()
+    assert overflowing == [], f"{page}: code or output blocks scroll sideways; their longest lines: {overflowing}"
+
+
+_TICK_BOXES = """(root, selector) => [...root.querySelectorAll(selector)]
+    .map(t => t.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])"""
+
+
+def _overlapping(boxes: list[list[float]]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j
+            and min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1]
+
+
+def test_heatmap_is_readable_on_a_phone(base_url, browser):
+    """Chapter 3's 20 x 20 similarity heatmap at 390 px: fits, title not clipped, labels apart."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{base_url}/book/03_cosine_similarity.html", wait_until="load", timeout=120_000)
+        figure = tab.locator("div.plotly-graph-div").first
+        figure.scroll_into_view_if_needed()
+        figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15000)
+        svg = figure.locator("svg.main-svg").first.bounding_box()
+        assert svg["x"] >= 0 and svg["x"] + svg["width"] <= 390 + 1, f"the figure is wider than the phone: {svg}"
+        title = figure.locator("g.g-gtitle text").first.bounding_box()
+        assert title["x"] >= svg["x"] - 1 and title["x"] + title["width"] <= svg["x"] + svg["width"] + 1, title
+        for axis in ("xtick", "ytick"):
+            boxes = figure.evaluate(f"(gd) => ({_TICK_BOXES})(gd, 'g.{axis} text')")
+            assert len(boxes) == 20 and _overlapping(boxes) == [], f"{axis} labels overlap at 390 px"
+        assert figure.locator("g.textpoint, g.hm text").count() == 0, "cell values printed on a phone"
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "mobile-heatmap.png"))
+    finally:
+        context.close()
