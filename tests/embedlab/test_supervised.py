@@ -68,7 +68,7 @@ def test_training_finds_the_planted_sentiment_words():
     model = train_sentiment_embeddings(sentences, labels, vocab_size=20, dim=4, epochs=5, seed=0)
     assert model.loss_history[-1] < 0.3 * model.loss_history[0]
     scores = model.E @ model.w
-    assert min(scores[good]) > max(scores[neutral]) > max(scores[bad]) or min(scores[good]) > max(scores[bad])
+    assert min(scores[good]) > max(scores[bad])  # every positive cue scores above every negative one
     assert np.mean((model.predict(sentences) > 0.5) == np.array(labels)) > 0.95
 
 
