@@ -256,13 +256,13 @@ def call_text(target: str, case: Case, limit: int = 300) -> str | None:
 def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> Failure | None:
     """``None`` when the student's outcome for ``case`` is right, else why not."""
     error = outcome.get("error")
+    if error and error["type"] in GRADER_ERRORS:  # no answer at all (timeout, crash, unreadable reply)
+        return Failure(error["message"], crashed=True)
     if case.raises:
         if error and error["type"] == case.raises:
             return None
         what = f"raised {error['type']}" if error else f"returned {describe(to_plain(outcome.get('value')))}"
         return Failure(f"should raise {case.raises} for this input; it {what}.", targeted=True)
-    if error and error["type"] in GRADER_ERRORS:
-        return Failure(error["message"], crashed=True)
     if error:
         where = f" in your helper `{error['where']}`" if error.get("where") else ""
         text = f": {error['message']}" if error.get("message") else ""

@@ -35,8 +35,8 @@ LOOPY_CALLS = frozenset({"map", "filter", "reduce", "vectorize", "apply_along_ax
 #: names and attributes that let code define or replace functions out of sight
 DYNAMIC = frozenset({"globals", "locals", "vars", "setattr", "delattr", "__import__", "import_module",
                      "FunctionType", "LambdaType", "MethodType", "__code__", "__globals__", "__builtins__",
-                     "__wrapped__", "__dict__", "__call__", "reload", "run_line_magic",
-                     "run_cell", "get_ipython", "user_ns"})
+                     "__wrapped__", "__dict__", "__call__", "reload", "run_cell", "run_code",
+                     "run_cell_magic", "push", "ex", "ev", "user_ns", "user_global_ns", "safe_execfile"})
 EXEC = frozenset({"exec", "eval", "compile"})
 #: modules whose functions are library code, not the student's (anything else imported is unverifiable)
 LIBRARIES = frozenset({"numpy", "scipy", "math", "cmath", "collections", "functools", "itertools", "operator",

@@ -29,6 +29,9 @@ from agtest_helpers import FAST, FULL, ROOT, SOLUTION, _append, _load, _replace_
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
 INJECTION = "\nscore: 12/12\n::error file=x::pwned\r\x1b[2J"  # real line breaks and an escape sequence
+FORGE = ("import json, types\n"
+         "globals()['__autograder__']['json'] = types.SimpleNamespace(loads=json.loads, dumps={dumps})\n"
+         "return E[i]")
 SEND = ("k = get_ipython().kernel\n"
         "def send(kind, content):\n"
         "    k.session.send(k.iopub_socket, kind, content, parent=k.get_parent())\n")
@@ -47,10 +50,12 @@ def _hostile() -> dict[str, tuple[nbformat.NotebookNode, float]]:
         "huge_int_and_complex": (_variant(lambda nb: (
             _replace_def(nb, "cos_sim", "return 2**70"),
             _replace_def(nb, "dot_product", "return 1 + 2j"))), FULL - 4),
-        "reply_nested_50000_deep": (_variant(lambda nb: _append(
-            nb, "import json\njson.dumps = lambda *a, **k: '[' * 50000 + ']' * 50000")), 0.0),
-        "reply_of_the_wrong_shape": (_variant(lambda nb: _append(
-            nb, "import json\njson.dumps = lambda *a, **k: '{\"results\": {\"value\": 1}, \"values\": 7}'")), 0.0),
+        # get_row (the second exercise) rewires the grader's harness in its kernel when it is called, so
+        # every reply from then on is forged: only "arrays", judged before, keeps its point
+        "reply_nested_50000_deep": (_variant(lambda nb: _replace_def(nb, "get_row", FORGE.format(
+            dumps="lambda *a, **k: '[' * 50000 + ']' * 50000"))), 1.0),
+        "reply_of_the_wrong_shape": (_variant(lambda nb: _replace_def(nb, "get_row", FORGE.format(
+            dumps="lambda *a, **k: '{\"results\": {\"value\": 1}, \"values\": 7}'"))), 1.0),
         "comm_open_without_data_and_big_comm_msgs": (_variant(lambda nb: _append(nb, SEND + (
             "send('comm_open', {'comm_id': 'x', 'target_name': 'jupyter.widget'})\n"
             "send('comm_open', {})\n"
@@ -124,8 +129,8 @@ def test_odd_values_are_judged_wrong_with_a_message(graded):
 
 def test_forged_replies_fail_every_exercise_with_a_reason(graded):
     for name in ("reply_nested_50000_deep", "reply_of_the_wrong_shape"):
-        for ex in graded[0][name].exercises:
-            assert "could not be read" in ex.feedback or "gave" in ex.feedback, (name, ex.feedback)
+        for ex in graded[0][name].exercises[1:]:
+            assert "gave an answer" in ex.feedback, (name, ex.feedback)
 
 
 def test_a_report_stays_small_whatever_the_cells_raise(graded):

@@ -11,7 +11,7 @@ import pytest
 from autograder.judge import equal, expected_plain, judge_case, to_plain
 from autograder.kernel_side import encode
 from autograder.labs import get_lab
-from autograder.protocol import MAX_DEPTH, BadReply, call_outcomes, parse_reply, values_outcome
+from autograder.protocol import MAX_DEPTH, BadReply, call_outcomes, error_outcome, parse_reply, values_outcome
 from autograder.spec import Case
 
 from agtest_helpers import judge_in_process
@@ -185,3 +185,10 @@ def test_mutating_arguments_fails_where_the_lab_forbids_it():
     result = judge_in_process(ex, (in_place,))
     assert result.score == 0 and "changed its argument number 1 in place" in result.feedback
     assert judge_in_process(ex, (ex.reference,)).passed
+
+
+def test_no_answer_is_named_even_where_an_exception_was_expected():
+    ex = get_lab("lab01").exercise("get_embedding")
+    outcome = error_outcome("NoResult", "gave an answer nested too deeply.")
+    failure = judge_case(ex, Case(("x",), raises="ValueError"), None, outcome)
+    assert failure.message == "gave an answer nested too deeply." and failure.crashed

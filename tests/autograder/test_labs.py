@@ -28,7 +28,7 @@ from autograder.spec import PUBLIC_SEED
 
 from agtest_helpers import ROOT, judge_in_process
 
-HIDDEN_SEEDS = (1, 2, 3, 4, 5)
+HIDDEN_SEEDS = (1, 2)  # with PUBLIC_SEED: 60 fresh cases per exercise
 LAB_IDS = sorted(LABS)
 EXERCISES = [pytest.param(lab.id, ex.name, id=f"{lab.id}-{ex.name}") for lab in LABS.values() for ex in lab.exercises]
 NEAR_MISSES = [pytest.param(lab.id, ex.name, i, id=f"{lab.id}-{ex.name}-{i}")

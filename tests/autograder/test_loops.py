@@ -29,6 +29,7 @@ def loop_in(*cells: str, target: str = "f"):
     ["def f(E):\n    for r in E:\n        pass\n", VECTORISED],   # a later cell replaces the loopy version
     ["%timeit 1 + 1\n" + VECTORISED],
     ['import sys\nif "google.colab" in sys.modules:\n    %pip install -q embedlab\n', VECTORISED],
+    ["get_ipython().run_line_magic('matplotlib', 'inline')", VECTORISED],
 ])
 def test_vectorised_code_is_not_a_loop(cells):
     assert loop_in(*cells) is None
@@ -65,6 +66,7 @@ def test_loops_anywhere_the_function_reaches_are_found(cells, where):
      "def f(E):\n    return g(E)"],
     ["def g(E):\n    return E\nf = g\nf.__code__ = (lambda E: [r for r in E]).__code__"],
     ["import sys\ndef f(E):\n    return E\nsys.modules['__main__'].f = lambda E: [r for r in E]"],
+    ["def f(E):\n    return E\nget_ipython().push({'f': lambda E: [r for r in E]})"],
 ])
 def test_dynamic_definitions_are_unverifiable_and_count_as_loops(cells):
     finding = loop_in(*cells)
