@@ -20,6 +20,7 @@ __all__ = ["LABS", "LAB_MODULES", "UnknownLabError", "find_exercise", "get_lab"]
 LAB_MODULES = [
     "lab01",
     "lab02",
+    "lab03",
     "lab04",
     "lab05",
 ]
