@@ -66,7 +66,8 @@ def _where(err, fn):
     """The name of the student's function in which ``err`` was raised (None: in the graded one itself)."""
     code = getattr(fn, "__code__", None)
     libraries = (sys.prefix, sys.base_prefix, __file__ if "__file__" in globals() else "\0")
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.startswith(libraries)]
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not f.filename.startswith(libraries) and "/embedlab/" not in f.filename]
     if not frames or (code is not None and frames[-1].name == code.co_name):
         return None
     return frames[-1].name
