@@ -75,3 +75,16 @@ def test_subset_head_and_nearest(toy):
         toy.nearest(np.ones(4))
     with pytest.raises(UnknownWordError):
         toy.subset(["king", "prince"])
+
+
+def test_most_similar_only_b_is_the_nearest_neighbour_of_the_last_positive_word(toy):
+    top = toy.most_similar(positive=["king", "woman"], negative=["man"], topn=1, method="only-b")[0][0]
+    others = [w for w, _ in toy.most_similar("woman", topn=4) if w not in {"king", "man"}]
+    assert top == others[0]
+
+
+def test_3cosmul_reports_levy_and_goldbergs_ratio(toy):
+    (word, value), = toy.most_similar(positive=["king", "woman"], negative=["man"], topn=1, method="3cosmul")
+    shifted = lambda a, b: (toy.similarity(a, b) + 1) / 2
+    assert value == pytest.approx(shifted(word, "king") * shifted(word, "woman") / (shifted(word, "man") + 1e-6),
+                                  rel=1e-5)
