@@ -58,6 +58,14 @@ def test_dense_search_finds_a_paraphrase_and_the_second_run_encodes_nothing(corp
     assert {h["title"] for h in json.loads(second.stdout)} <= {"cats.txt", "rockets.md", "sub/bread.txt"}
 
 
+def test_without_corpus_it_searches_the_wikipedia_slice(tmp_path):
+    done = run("Hodgenville Kentucky", "--method", "bm25", "--k", "3", "--json", cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    hits = json.loads(done.stdout)
+    assert hits[0]["title"] == "Abraham Lincoln" and "Hodgenville" in hits[0]["text"]
+    assert (tmp_path / "cache" / "wikipedia_passages").is_dir()  # the passages are kept for the next search
+
+
 def test_plain_output_names_titles(corpus, tmp_path):
     done = run("bread flour oven", "--corpus", str(corpus), "--method", "bm25", cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr
