@@ -156,9 +156,9 @@ class _Scanner:
     def scan(self, start: int) -> dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]]:
         """Best (score, row) of every question among candidates ``start:start + CANDIDATE_BLOCK``."""
         q, stop = len(self.prep.ids), min(start + CANDIDATE_BLOCK, self.prep.n)
-        best = {cfg: (np.empty(q, dtype=np.float32), np.empty(q, dtype=np.int64)) for cfg in self.configs}
         cos = self.query_unit @ self.unit[start:stop].T  # (distinct question words, candidates)
-        scores = np.empty((QUESTION_BLOCK, stop - start), dtype=np.float32)
+        best = {cfg: (np.empty(q, dtype=cos.dtype), np.empty(q, dtype=np.int64)) for cfg in self.configs}
+        scores = np.empty((QUESTION_BLOCK, stop - start), dtype=cos.dtype)
         gathered = np.empty_like(scores)
         for method in self.methods:
             last = cos if method == "only-b" else term(cos, method)
@@ -193,7 +193,7 @@ def _top1(unit: np.ndarray, prep: _Prepared, configs: list[tuple[str, bool]],
     """
     scanner = _Scanner(unit, prep, configs)
     q = len(prep.ids)
-    best = {cfg: (np.full(q, -np.inf, dtype=np.float32), np.zeros(q, dtype=np.int64)) for cfg in configs}
+    best = {cfg: (np.full(q, -np.inf, dtype=unit.dtype), np.zeros(q, dtype=np.int64)) for cfg in configs}
     starts = range(0, prep.n, CANDIDATE_BLOCK)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for found in pool.map(scanner.scan, starts):
