@@ -3,6 +3,8 @@ import pytest
 
 from embedlab import Embeddings, evaluate_analogies
 from embedlab.data import load_analogy_questions
+from embedlab.evaluation import analogies as analogy_module
+from embedlab.evaluation import scoring, sweep_analogies
 
 # Four words on a square: b - a + c lands exactly on d.
 PLANE = Embeddings(
@@ -65,8 +67,6 @@ def test_glove_analogies_equal_gensim_on_same_vectors(glove):
 
 # -- the engine: one formula per method, shared with most_similar ---------------------------------
 
-from embedlab.evaluation import analogies as analogy_module  # noqa: E402
-from embedlab.evaluation import scoring, sweep_analogies  # noqa: E402
 
 # a : b :: c : ? with hand-computed cosines of three candidates x0, x1, x2
 COS_A, COS_B, COS_C = np.array([0.9, 0.0, -0.5]), np.array([0.1, 0.8, 0.0]), np.array([0.2, 0.5, 0.9])
