@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -167,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory cap of the kernel (MiB)")
     p.add_argument("--disk-mb", type=int, default=d.disk_mb, help="size of the kernel's work dir (MiB)")
     p.add_argument("--allow-unisolated", action="store_true",
-                   help="grade even without the sandbox (no root or no bubblewrap); reports say NOT ISOLATED")
+                   default=os.environ.get("AUTOGRADER_ALLOW_UNISOLATED") == "1",
+                   help="grade even without the sandbox (no root or no bubblewrap); reports say NOT ISOLATED "
+                        "(default: $AUTOGRADER_ALLOW_UNISOLATED=1)")
     p.set_defaults(func=_grade)
 
     p = sub.add_parser("summary", help="print a JSON report as a markdown table (for $GITHUB_STEP_SUMMARY)")

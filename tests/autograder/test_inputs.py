@@ -96,6 +96,7 @@ def test_the_cli_refuses_a_fifo_with_a_zero_report_out_of_the_labs_points(tmp_pa
 
 def test_without_a_sandbox_grading_is_refused_unless_allowed(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sandbox, "_probe", lambda: (False, "no bubblewrap in this test"))
+    monkeypatch.delenv("AUTOGRADER_ALLOW_UNISOLATED", raising=False)
     _tiny_notebook(tmp_path / "lab01_x.ipynb")
     code = main(["grade", str(tmp_path / "lab01_x.ipynb"), "--json", str(tmp_path / "r.json")])
     assert code == 2 and "refusing to grade without a sandbox" in capsys.readouterr().err
