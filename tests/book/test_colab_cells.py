@@ -6,21 +6,31 @@ line from them, so a notebook that names another repository or branch fails.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from book_helpers import ROOT, load_config
 
 nbformat = pytest.importorskip("nbformat")
 
 
-def canonical_cell() -> str:
+def canonical_cell(extras: str = "data") -> str:
     repo = load_config()["repository"]
     url, branch = repo["url"].rstrip("/"), repo["branch"]
     return (
         "import sys\n"
         'if "google.colab" in sys.modules:  # in Colab: install the course package '
         "(elsewhere it is already installed)\n"
-        f'    %pip install -q "embedlab[data] @ git+{url}@{branch}"'
+        f'    %pip install -q "embedlab[{extras}] @ git+{url}@{branch}"'
     )
+
+
+def needed_extras(nb) -> str:
+    """``data`` always; ``search`` too when the notebook uses embedlab.search (bm25s, ir-measures,
+    lancedb: not preinstalled in Colab)."""
+    uses_search = any(re.search(r"embedlab\.search|from embedlab import .*\bsearch\b", c.source)
+                      for c in nb.cells if c.cell_type == "code")
+    return "data,search" if uses_search else "data"
 
 
 NOTEBOOKS = sorted(p for folder in ("book", "labs", "solutions") for p in (ROOT / folder).glob("*.ipynb"))
@@ -40,6 +50,7 @@ def test_first_code_cell_installs_the_course_in_colab_only(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code, f"{path.name} has no code cell"
-    assert code[0].source.strip() == canonical_cell(), (
-        f"the first code cell of {path.relative_to(ROOT)} must be exactly:\n{canonical_cell()}"
+    expected = canonical_cell(needed_extras(nb))
+    assert code[0].source.strip() == expected, (
+        f"the first code cell of {path.relative_to(ROOT)} must be exactly:\n{expected}"
     )
