@@ -3,8 +3,10 @@
 Each epoch subsamples frequent words, draws every center's reduced window, cuts the
 surviving tokens into blocks of whole sentences and runs one SGD step per block. The
 blocks are split into ``workers`` contiguous parts, one per thread; the threads share
-the two weight matrices without locks (Hogwild, as word2vec and gensim do; numpy
-releases the GIL in the heavy work).
+the two weight matrices without locks (Hogwild, as word2vec and gensim do). They
+overlap only where numpy releases the GIL (element-wise functions, sorting; not, as
+measured with numpy 2.4, in ``take``, fancy-index updates, stacked ``matmul`` or
+scipy's sparse product), so a second thread gains well under a second core.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def train_word2vec(
     from ``alpha`` to ``min_alpha`` with the share of the corpus done. Each epoch's
     subsampled text is cut into ``workers`` contiguous parts, trained at the same time
     by as many threads sharing the vectors without locks (Hogwild, as word2vec and
-    gensim do; numpy releases the GIL in the heavy work). ``seed`` fixes every random
+    gensim do; see the module docstring for how much they overlap). ``seed`` fixes every random
     draw; with ``workers=1`` the result is then bit-for-bit reproducible (several
     threads interleave their updates in a different order each run). ``seconds`` is the
     wall time of the whole call, vocabulary included. ``on_epoch_end(epoch,
