@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -33,6 +35,22 @@ FULL = 12.0
 UNISOLATED_OK = not isolation_available() and not os.environ.get("CI")
 FAST = Limits(cell_timeout=20, call_timeout=4, total_timeout=180, allow_unisolated=UNISOLATED_OK)
 REPO_PROBE = ROOT / "tests" / "autograder" / "HOSTILE_WAS_HERE"
+
+
+def grade_with_cli(submissions: dict[str, Path], folder: Path, *options: str,
+                   timeout: float = 900) -> dict[str, tuple[int, dict]]:
+    """Each submission graded by ``python -m autograder grade`` (all at once, as a CI job would):
+    name -> (exit code, JSON report)."""
+    running = {name: subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(path), *options,
+                                       "--json", str(folder / f"{name}.json")],
+                                      cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for name, path in submissions.items()}
+    results = {}
+    for name, proc in running.items():
+        out, err = proc.communicate(timeout=timeout)
+        assert (folder / f"{name}.json").exists(), f"{name}: no report\n{out}\n{err}"
+        results[name] = (proc.returncode, json.loads((folder / f"{name}.json").read_text()))
+    return results
 
 
 def judge_in_process(exercise, objects, seed: int = PUBLIC_SEED):

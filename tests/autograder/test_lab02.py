@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 
 import nbformat
 import numpy as np
@@ -18,7 +16,7 @@ import pytest
 from autograder.labs import get_lab
 from autograder.spec import PUBLIC_SEED
 
-from agtest_helpers import ROOT, _load, _replace_def, judge_in_process, judge_source
+from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli, judge_in_process, judge_source
 
 LAB = get_lab("lab02")
 SOLUTION = ROOT / "solutions" / LAB.notebook
@@ -95,17 +93,7 @@ def graded(tmp_path_factory):
     buggy = copy.deepcopy(_load(SOLUTION))
     _add_at_bug(buggy)
     nbformat.write(buggy, folder / "add_at_bug.ipynb")
-    submissions = {"add_at_bug": folder / "add_at_bug.ipynb"}
-    running = {name: subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(path),
-                                       "--json", str(folder / f"{name}.json")],
-                                      cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for name, path in submissions.items()}
-    results = {}
-    for name, proc in running.items():
-        out, err = proc.communicate(timeout=600)
-        assert (folder / f"{name}.json").exists(), f"{name}: no report\n{out}\n{err}"
-        results[name] = (proc.returncode, json.loads((folder / f"{name}.json").read_text()))
-    return results
+    return grade_with_cli({"add_at_bug": folder / "add_at_bug.ipynb"}, folder)
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from autograder import check
 from autograder.assign import BEGIN, student_version
 from autograder.batch import grade_many
 from autograder.labs import LABS, get_lab
@@ -64,6 +65,18 @@ def test_every_near_miss_loses_points_with_its_message(lab_id, name, index):
         result = judge_in_process(exercise, (near.wrong,), seed)
         assert result.score < exercise.points, seed
         assert near.message in result.feedback, (seed, result.feedback)
+
+
+@pytest.mark.parametrize(("lab_id", "name", "index"), NEAR_MISSES)
+def test_check_in_the_notebook_shows_each_near_miss_message(lab_id, name, index, capsys):
+    """The student's path: ``check()`` on the public cases prints "not yet" and the targeted message."""
+    exercise = get_lab(lab_id).exercise(name)
+    if exercise.kind != "function":
+        pytest.skip("values exercises are checked on the notebook's own variables")
+    near = exercise.near_misses[index]
+    check(name, near.wrong, lab=lab_id)
+    out = capsys.readouterr().out
+    assert f"{name}: not yet" in out and near.message in out, out
 
 
 # -- the notebooks ---------------------------------------------------------------------------------
