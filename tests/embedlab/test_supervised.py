@@ -7,19 +7,6 @@ from embedlab.supervised import bce_loss, forward, gradients, pad_batch, train_s
 
 
 
-def numerical_gradient(f, x, eps=1e-6):
-    """Central differences of the scalar f() with respect to every entry of x (changed in place, restored)."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = f()
-        x[i] = old - eps
-        grad[i] = (up - f()) / (2 * eps)
-        x[i] = old
-    return grad
-
-
 @pytest.fixture
 def batch():
     rng = np.random.default_rng(0)
@@ -44,7 +31,7 @@ def test_forward_means_the_real_tokens_only(batch):
     np.testing.assert_allclose(p, 1 / (1 + np.exp(-(pooled @ w + b))))
 
 
-def test_gradients_match_numerical_gradients(batch):
+def test_gradients_match_numerical_gradients(batch, numerical_gradient):
     E, w, b, ids, mask, y = batch
     dE, dw, db = gradients(E, w, b, ids, mask, y)
     loss = lambda: bce_loss(forward(E, w, b, ids, mask)[1], y)

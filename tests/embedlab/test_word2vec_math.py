@@ -23,27 +23,13 @@ from embedlab.word2vec import (
 )
 
 
-def numerical_gradient(f, x, eps=1e-6):
-    """Central differences of the scalar f() with respect to every entry of x (changed in place)."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = f()
-        x[i] = old - eps
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
-
-
 @pytest.fixture
 def batch():
     rng = np.random.default_rng(0)
     return rng.normal(size=(4, 6)), rng.normal(size=(4, 6)), rng.normal(size=(4, 3, 6))
 
 
-def test_sgns_gradients_match_numerical_gradients(batch):
+def test_sgns_gradients_match_numerical_gradients(batch, numerical_gradient):
     center, context, negatives = batch
     analytic = sgns_gradients(center, context, negatives)
     total = lambda: sgns_loss(center, context, negatives).sum()
@@ -56,7 +42,7 @@ def test_sgns_loss_is_log2_per_word_at_zero():
     np.testing.assert_allclose(sgns_loss(zeros, zeros, np.zeros((2, 4, 5))), 5 * np.log(2))
 
 
-def test_softmax_gradients_match_numerical_gradients():
+def test_softmax_gradients_match_numerical_gradients(numerical_gradient):
     rng = np.random.default_rng(1)
     center, w_out, contexts = rng.normal(size=(3, 4)), rng.normal(size=(7, 4)), np.array([0, 6, 2])
     d_center, d_w_out = softmax_gradients(center, w_out, contexts)
@@ -65,7 +51,7 @@ def test_softmax_gradients_match_numerical_gradients():
     np.testing.assert_allclose(d_w_out, numerical_gradient(total, w_out), atol=1e-6)
 
 
-def test_shared_negative_step_matches_its_loss_numerically():
+def test_shared_negative_step_matches_its_loss_numerically(numerical_gradient):
     """The block step's update is -lr times the gradient of the loss it reports."""
     rng = np.random.default_rng(2)
     w_in, w_out = rng.normal(0, 0.3, (9, 4)), rng.normal(0, 0.3, (9, 4))
