@@ -20,23 +20,20 @@ grading then refuses to run unless ``Limits.allow_unisolated`` is set
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.metadata
 import os
-import shlex
 import shutil
-import signal
 import site
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+from . import cgroup
 from .kernel_view import build_view
 
 __all__ = [
@@ -61,7 +58,6 @@ _ETC_FILES = ("ld.so.cache", "localtime", "fonts")
 _NAMESPACES = ["--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
 _SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all",
             "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
-_CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
 class IsolationUnavailable(RuntimeError):
@@ -122,7 +118,7 @@ def isolation_note() -> str:
     """One line for the grader's output: the isolation in force, loudly when there is none."""
     ok, why = _probe()
     if ok:
-        limits = "memory and process cgroup" if _cgroup_plan() else "per-uid process limit (no cgroup)"
+        limits = "memory and process cgroup" if cgroup.cgroup_plan() else "per-uid process limit (no cgroup)"
         return f"isolated ({_bwrap_version()}, uid {NOBODY}, no network, private work dir, {limits})"
     return f"NOT ISOLATED: {why}; the submission runs with the grader's user, files and network"
 
@@ -132,12 +128,12 @@ def isolation_report(limits: Limits | None = None) -> dict:
     ok, why = _probe()
     report: dict = {"isolated": ok, "note": isolation_note()}
     if ok:
-        cgroup = _cgroup_plan()
+        plan = cgroup.cgroup_plan()
         report.update(
             tool=_bwrap_version(), uid=NOBODY, gid=NOBODY, capabilities="none (no_new_privs)",
             namespaces=["mount", "net", "ipc", "pid", "uts"],
             devices=[f"/dev/{d}" for d in _DEVICES],
-            cgroup=cgroup[0] if cgroup else None,
+            cgroup=plan[0] if plan else None,
         )
     else:
         report["reason"] = why
@@ -154,90 +150,6 @@ def require_isolation(limits: Limits) -> None:
             "installed (apt-get install bubblewrap), or pass --allow-unisolated to grade trusted notebooks "
             "without isolation (the report then says NOT ISOLATED)."
         )
-
-
-# -- cgroups: total memory and processes of one kernel -------------------------------------
-
-def _v1_parent(controller: str) -> Path:
-    """Where to create kernel cgroups for a v1 ``controller``: under this process's own cgroup (so the
-    limits of whoever runs the grader still apply), or the mount's root when that path is not visible
-    (a container shows its own cgroup as the root)."""
-    root = _CGROUP_ROOT / controller
-    with open("/proc/self/cgroup", encoding="utf-8") as f:
-        for line in f:
-            _, controllers, path = line.rstrip("\n").split(":", 2)
-            if controller in controllers.split(",") and (root / path.lstrip("/")).is_dir():
-                return root / path.lstrip("/")
-    return root
-
-
-@functools.lru_cache(maxsize=1)
-def _cgroup_plan() -> tuple[str, list[Path]] | None:
-    """("v1"/"v2", parent folders to create kernel cgroups in), or None when no cgroup can be used."""
-    if os.geteuid() != 0:
-        return None
-    v1 = [_v1_parent(c) for c in ("memory", "pids")]
-    if all(p.is_dir() and os.access(p, os.W_OK) for p in v1):
-        return "v1 memory+pids", v1
-    unified = _CGROUP_ROOT / "cgroup.subtree_control"
-    if unified.is_file():  # v2: the root cgroup may delegate memory and pids to children
-        controllers = unified.read_text(encoding="utf-8").split()
-        if {"memory", "pids"} <= set(controllers) and os.access(_CGROUP_ROOT, os.W_OK):
-            return "v2 memory+pids", [_CGROUP_ROOT]
-    return None
-
-
-class _Cgroup:
-    """One kernel's cgroup(s): created with limits, joined by the launcher, emptied and removed at the end."""
-
-    def __init__(self, name: str, limits: Limits):
-        plan = _cgroup_plan()
-        self.dirs: list[Path] = []
-        if plan is None:
-            return
-        version, parents = plan
-        memory = str(limits.memory_mb << 20)
-        for parent in parents:
-            folder = parent / name
-            folder.mkdir()
-            self.dirs.append(folder)
-            if version.startswith("v2"):
-                settings = {"memory.max": memory, "memory.swap.max": "0", "pids.max": str(limits.processes)}
-            elif "memory" in parent.parts:
-                settings = {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}
-            else:
-                settings = {"pids.max": str(limits.processes)}
-            for key, value in settings.items():
-                if (folder / key).exists():
-                    (folder / key).write_text(value, encoding="utf-8")
-
-    def join_command(self) -> list[str]:
-        """A shell prefix that moves itself into the cgroup(s) and then execs the rest of the command."""
-        if not self.dirs:
-            return []
-        joins = "".join(f"echo $$ > {shlex.quote(str(d / 'cgroup.procs'))} && " for d in self.dirs)
-        return ["/bin/sh", "-c", joins + 'exec "$@"', "sandbox"]
-
-    def _pids(self) -> set[int]:
-        pids: set[int] = set()
-        for folder in self.dirs:
-            with contextlib.suppress(OSError):
-                pids.update(int(p) for p in (folder / "cgroup.procs").read_text().split())
-        return pids
-
-    def remove(self) -> None:
-        """Kill whatever is left in the cgroup(s) and delete them."""
-        deadline = time.monotonic() + 5
-        while self.dirs and time.monotonic() < deadline:
-            for pid in self._pids():
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            for folder in list(self.dirs):
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
-                    self.dirs.remove(folder)
-            if self.dirs:
-                time.sleep(0.02)
 
 
 # -- the kernel's file system ------------------------------------------------------------
@@ -422,7 +334,8 @@ class SandboxKernelManager(AsyncKernelManager):
         super().__init__(kernel_name="python3", connection_file=str(work / f"{name}.json"), **kwargs)
         self.work, self.limits = work, limits
         self.view = build_view(tuple(allowed_modules))
-        self.cgroup = _Cgroup(f"{work.name}-{name}", limits) if self.isolated else None
+        self.cgroup = (cgroup.KernelCgroup(f"{work.name}-{name}", limits.memory_mb, limits.processes)
+                       if self.isolated else None)
         # Interrupt through the control channel: a signal would hit bwrap, not the kernel.
         self.kernel_spec.interrupt_mode = "message"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.runner import KernelRunner
-from autograder import sandbox
+from autograder import cgroup, sandbox
 from autograder.sandbox import NOBODY, Limits, isolation_available
 
 from agtest_helpers import ROOT
@@ -165,7 +165,7 @@ def test_threads_are_capped_and_the_kernel_survives():
 
 @isolated
 def test_without_a_cgroup_the_per_uid_process_cap_still_holds(monkeypatch):
-    monkeypatch.setattr(sandbox, "_cgroup_plan", lambda: None)
+    monkeypatch.setattr(cgroup, "cgroup_plan", lambda: None)
     assert "per-uid process limit" in sandbox.isolation_note()
     with KernelRunner(Limits(cell_timeout=20, total_timeout=60, processes=64)) as r:
         assert r.run("import resource; print(resource.getrlimit(resource.RLIMIT_NPROC))").stdout() == "(64, 64)\n"
@@ -175,7 +175,7 @@ def test_without_a_cgroup_the_per_uid_process_cap_still_holds(monkeypatch):
 
 
 @isolated
-@pytest.mark.skipif(sandbox._cgroup_plan() is None, reason="needs a memory cgroup (without one: per-process caps)")
+@pytest.mark.skipif(cgroup.cgroup_plan() is None, reason="needs a memory cgroup (without one: per-process caps)")
 def test_several_children_cannot_exceed_the_total_memory():
     code = textwrap.dedent("""
         import subprocess, sys
