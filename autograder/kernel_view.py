@@ -110,18 +110,28 @@ def _parents(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def _reduced_init(package: str, path: Path, view: set[str]) -> str:
-    """The package's ``__init__`` keeping only its relative imports of modules in ``view``."""
+def _reduced_init(package: str, path: Path, view: set[str], exported: dict[str, set[str]]) -> str:
+    """The package's ``__init__`` keeping only its relative imports of modules in ``view``.
+
+    ``exported`` holds the names that already reduced subpackages still provide: a name
+    re-exported from a subpackage is kept only when that subpackage still has it. This
+    package's own names are added to it.
+    """
     kept = []
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if not (isinstance(node, ast.ImportFrom) and node.level == 1):
             continue
         if node.module and f"{package}.{node.module}" in view:
-            kept.append(node)
+            source = f"{package}.{node.module}"
+            names = [a for a in node.names
+                     if source not in exported or a.name in exported[source] or f"{source}.{a.name}" in view]
+            if names:
+                kept.append(ast.ImportFrom(module=node.module, names=names, level=1))
         elif not node.module:
             names = [a for a in node.names if f"{package}.{a.name}" in view]
             if names:
                 kept.append(ast.ImportFrom(module=None, names=names, level=1))
+    exported[package] = {a.asname or a.name for node in kept for a in node.names}
     header = f'"""{package} as the grading sandbox shows it: only the modules this lab allows."""\n\n'
     return header + "".join(ast.unparse(n) + "\n" for n in kept)
 
@@ -146,7 +156,8 @@ def build_view(allowed: tuple[str, ...]) -> Path:
     python = folder / "python"
     packages = {p for m in allowed for p in _parents(m)}
     view = set(allowed) | packages
-    for module in sorted(view):
+    exported: dict[str, set[str]] = {}
+    for module in sorted(view, key=lambda m: (-m.count("."), m)):  # subpackages before their parents
         source = _source(module, root)
         target = python.joinpath(*module.split("."))
         if _is_package(source):
@@ -154,10 +165,11 @@ def build_view(allowed: tuple[str, ...]) -> Path:
             target = target / "__init__.py"
         else:
             target = target.with_suffix(".py")
+            target.parent.mkdir(parents=True, exist_ok=True)
         if module in allowed:
             shutil.copyfile(source, target)
         else:
-            target.write_text(_reduced_init(module, source, view), encoding="utf-8")
+            target.write_text(_reduced_init(module, source, view, exported), encoding="utf-8")
     (python / "autograder").mkdir(parents=True)
     (python / "autograder" / "__init__.py").write_text(_STUB, encoding="utf-8")
     (folder / "etc").mkdir()

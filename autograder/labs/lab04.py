@@ -335,6 +335,5 @@ LAB = Lab(
     # embedlab.projection and embedlab.supervised, the references, stay out of the sandbox
     allowed_modules=("embedlab.data.glove", "embedlab.data.word_categories", "embedlab.data.sentiment",
                      "embedlab.data._packages", "embedlab.data.evaluation_sets", "embedlab.embeddings",
-                     "embedlab.similarity", "embedlab.evaluation.analogies", "embedlab.evaluation.scoring",
-                     "embedlab.evaluation.word_pairs"),  # embedlab/__init__ imports WordPairResult
+                     "embedlab.similarity", "embedlab.evaluation.analogies", "embedlab.evaluation.scoring"),
 )

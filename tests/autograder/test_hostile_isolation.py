@@ -9,6 +9,8 @@ in test_sandbox.py; which modules a lab may import is checked here for every lab
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -150,6 +152,26 @@ def test_every_lab_allows_a_closed_set_of_modules_without_its_references(lab_id)
         used = _embedlab_modules_used(exercise.reference, exercise.reference.__module__)
         assert not used & in_view, f"{exercise.name}: its reference uses {used & in_view}, which the kernel can import"
     assert (view / "python" / "autograder" / "__init__.py").read_text().count("def check") == 1
+
+
+@pytest.mark.parametrize("lab_id", sorted(LABS))
+def test_every_allowed_module_imports_in_its_view(lab_id):
+    """The reduced ``__init__`` files re-export only what their reduced subpackages still provide."""
+    allowed = get_lab(lab_id).allowed_modules
+    view = build_view(allowed) / "python"
+    code = f"import sys; sys.path.insert(0, {str(view)!r}); import embedlab, autograder\n"
+    code += "".join(f"import {m}\n" for m in allowed)
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_reexport_from_a_dropped_module_is_dropped_too():
+    """embedlab/__init__ imports WordPairResult from embedlab.evaluation, which re-exports it from
+    word_pairs: without word_pairs in the view, the name must go from both ``__init__`` files."""
+    view = build_view(("embedlab.data.glove", "embedlab.data._packages", "embedlab.embeddings",
+                       "embedlab.similarity", "embedlab.evaluation.analogies", "embedlab.evaluation.scoring"))
+    init = (view / "python" / "embedlab" / "__init__.py").read_text()
+    assert "WordPairResult" not in init and "evaluate_analogies" in init
 
 
 def test_a_loader_that_drags_in_a_reference_is_refused():
