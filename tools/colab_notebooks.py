@@ -212,8 +212,27 @@ def _is_glue_call(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "glue"
 
 
+def _is_build_only(node: ast.stmt) -> bool:
+    """A bare ``glue(...)`` call (or a tuple of them) or an assert: statements that only feed the book."""
+    value = node.value if isinstance(node, ast.Expr) else None
+    is_glue = value is not None and (
+        _is_glue_call(value) or (isinstance(value, ast.Tuple) and all(map(_is_glue_call, value.elts)))
+    )
+    return is_glue or isinstance(node, ast.Assert)
+
+
+def _statement_lists(tree: ast.AST) -> Iterable[list[ast.stmt]]:
+    """Every list of statements in ``tree``: the module's, and each body of a loop, ``if``, ``with``, ..."""
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
+
+
 def strip_build_only_lines(source: str) -> str:
-    """Drop top-level statements that only feed the book: bare ``glue(...)`` calls and asserts."""
+    """Drop statements that only feed the book, at any depth: bare ``glue(...)`` calls and asserts
+    (a block left empty keeps a ``pass``)."""
     magics = [line for line in source.splitlines() if line.lstrip().startswith(("%", "!"))]
     if magics:
         return source
@@ -221,15 +240,18 @@ def strip_build_only_lines(source: str) -> str:
         tree = ast.parse(source)
     except SyntaxError:
         return source
+    lines = source.splitlines()
     drop: set[int] = set()
-    for node in tree.body:
-        value = node.value if isinstance(node, ast.Expr) else None
-        is_glue = value is not None and (
-            _is_glue_call(value) or (isinstance(value, ast.Tuple) and all(map(_is_glue_call, value.elts)))
-        )
-        if is_glue or isinstance(node, ast.Assert):
+    for block in _statement_lists(tree):
+        doomed = [node for node in block if _is_build_only(node)]
+        for node in doomed:
             drop.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-    kept = [line for n, line in enumerate(source.splitlines(), start=1) if n not in drop]
+        if doomed and len(doomed) == len(block) and block is not tree.body:
+            first = doomed[0]
+            indent = lines[first.lineno - 1][: first.col_offset]
+            lines[first.lineno - 1] = f"{indent}pass"
+            drop.discard(first.lineno)
+    kept = [line for n, line in enumerate(lines, start=1) if n not in drop]
     return "\n".join(kept).strip("\n")
 
 

@@ -132,9 +132,10 @@ def generated(site, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
     return {str(p.relative_to(out).with_suffix("")): nbformat.read(p, as_version=4) for p in paths}
 
 
-def install_cell() -> str:
-    first_chapter = (ROOT / "book" / "01_lookup_tables.md").read_text(encoding="utf-8")
-    return first_chapter.split("```{code-cell} ipython3\n")[1].split("\n```")[0]
+def install_cell(page: str = "book/01_lookup_tables") -> str:
+    """The source page's first code cell: its Colab install line (test_colab_cells.py checks its form)."""
+    source = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+    return source.split("```{code-cell} ipython3\n")[1].split("\n```")[0]
 
 
 @pytest.mark.slow
@@ -149,7 +150,7 @@ def test_generated_chapter_is_plain_for_colab(generated, page):
     nb = generated[page]
     assert cn.leftover_myst(nb) == [], f"{page}: MyST left in the Colab notebook"
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.strip() == install_cell().strip(), f"{page}: the install cell must be the first code cell"
+    assert code[0].source.strip() == install_cell(page).strip(), f"{page}: the install cell must be the first code cell"
     assert all(not c.get("outputs") for c in code)
     for cell in code:
         assert not re.search(r"(?m)^\s*glue\(", cell.source), f"{page}: a bare glue() call is left:\n{cell.source}"
