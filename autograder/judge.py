@@ -253,6 +253,16 @@ def call_text(target: str, case: Case, limit: int = 300) -> str | None:
     return text if len(text) <= limit else None
 
 
+def _canonical(exercise: Exercise, value: Any) -> Any:
+    """``value`` in the exercise's canonical form (unchanged without one, or if the mapping fails)."""
+    if exercise.canonical is None:
+        return value
+    try:
+        return exercise.canonical(value)
+    except Exception:  # an odd student value: compare it as it is (it will be judged wrong)
+        return value
+
+
 def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> Failure | None:
     """``None`` when the student's outcome for ``case`` is right, else why not."""
     error = outcome.get("error")
@@ -267,14 +277,15 @@ def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> 
         where = f" in your helper `{error['where']}`" if error.get("where") else ""
         text = f": {error['message']}" if error.get("message") else ""
         return Failure(f"raised {error['type']}{where}{text}", crashed=True)
-    got = to_plain(outcome.get("value"))
+    got = _canonical(exercise, to_plain(outcome.get("value")))
+    expected = _canonical(exercise, expected)
     if equal(expected, got, exercise.rtol, exercise.atol):
         if exercise.check_stdout:
             message = exercise.check_stdout(case, expected, str(outcome.get("stdout", "")))
             return Failure(clean(message, 400), targeted=True) if message else None
         return None
     for near in exercise.near_misses:
-        if equal(_near_miss_answer(near, case), got, exercise.rtol, exercise.atol):
+        if equal(_canonical(exercise, _near_miss_answer(near, case)), got, exercise.rtol, exercise.atol):
             return Failure(near.message, targeted=True)
     return _message(expected, got, exercise.rtol, exercise.atol)
 

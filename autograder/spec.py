@@ -65,6 +65,10 @@ class Exercise:
     forbid_loops: bool = False
     #: the function must leave its arguments unchanged (checked after every call)
     forbid_mutation: bool = False
+    #: maps a plain answer to a canonical form before it is compared (applied to the expected
+    #: value, the student's and each near miss's), e.g. PCA's arbitrary signs; it must accept any
+    #: plain value and return it unchanged when it does not apply
+    canonical: Callable[[Any], Any] | None = None
     #: how many cases are graded: ``cases(rng)`` is drawn again until there are at least this many,
     #: so that partial credit measures the code, not the luck of a few draws
     n_cases: int = 20

@@ -192,3 +192,15 @@ def test_no_answer_is_named_even_where_an_exception_was_expected():
     outcome = error_outcome("NoResult", "gave an answer nested too deeply.")
     failure = judge_case(ex, Case(("x",), raises="ValueError"), None, outcome)
     assert failure.message == "gave an answer nested too deeply." and failure.crashed
+
+
+def test_a_canonical_form_is_applied_to_both_sides_and_never_raises():
+    from autograder.spec import Exercise
+
+    exercise = Exercise(name="direction", points=1, targets=("direction",), reference=lambda: np.array([1.0, -2.0]),
+                        canonical=lambda v: v * np.sign(v[np.abs(v).argmax()]))
+    expected = expected_plain(np.array([1.0, -2.0]))
+    assert judge_case(exercise, Case(), expected, {"value": encode(np.array([-1.0, 2.0]))}) is None
+    assert judge_case(exercise, Case(), expected, {"value": encode(np.array([1.0, 2.0]))}) is not None
+    # a value the mapping cannot take is compared as it is (and judged wrong), not a crash
+    assert judge_case(exercise, Case(), expected, {"value": encode("a string")}) is not None

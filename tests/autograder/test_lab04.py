@@ -71,13 +71,21 @@ def test_pca_by_eigh_with_the_sign_convention_gets_full_marks_on_hidden_seeds():
         assert judge_in_process(LAB.exercise("pca"), (_pca_by_eigh,), seed).passed, seed
 
 
-def test_a_sign_flip_is_named_as_right_up_to_sign(capsys):
-    def negated(X, k):
+def test_either_sign_of_each_component_gets_full_marks_but_not_inconsistent_coordinates():
+    def flip_first(X, k):
         coords, components = _pca_by_eigh(X, k)
-        return -coords, -components
+        coords[:, 0] *= -1
+        components[0] *= -1
+        return coords, components
 
-    check("pca", negated, lab="lab04")
-    assert "right up to sign" in capsys.readouterr().out
+    def flip_components_only(X, k):
+        coords, components = _pca_by_eigh(X, k)
+        return coords, -components
+
+    exercise = LAB.exercise("pca")
+    for seed in range(1, 4):
+        assert judge_in_process(exercise, (flip_first,), seed).passed, seed
+        assert not judge_in_process(exercise, (flip_components_only,), seed).passed, seed
 
 
 @pytest.mark.parametrize(("name", "wrong", "message"), [
