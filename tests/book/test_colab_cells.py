@@ -26,11 +26,15 @@ def canonical_cell(extras: str = "data") -> str:
 
 
 def needed_extras(nb) -> str:
-    """``data`` always; ``search`` too when the notebook uses embedlab.search (bm25s, ir-measures,
-    lancedb: not preinstalled in Colab)."""
-    uses_search = any(re.search(r"embedlab\.search|from embedlab import .*\bsearch\b", c.source)
-                      for c in nb.cells if c.cell_type == "code")
-    return "data,search" if uses_search else "data"
+    """``data`` always; ``plots`` when the notebook runs UMAP (umap-learn), ``search`` when it uses
+    embedlab.search (bm25s, ir-measures, lancedb, faiss-cpu): none of them is preinstalled in Colab."""
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    extras = ["data"]
+    if re.search(r"\bumap\b", code):
+        extras.append("plots")
+    if re.search(r"embedlab\.search|from embedlab import .*\bsearch\b", code):
+        extras.append("search")
+    return ",".join(extras)
 
 
 NOTEBOOKS = sorted(p for folder in ("book", "labs", "solutions") for p in (ROOT / folder).glob("*.ipynb"))
