@@ -20,10 +20,6 @@ from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli, judge_in_p
 
 LAB = get_lab("lab02")
 SOLUTION = ROOT / "solutions" / LAB.notebook
-STUDENT = ROOT / "labs" / LAB.notebook
-HIDDEN_SEEDS = range(1, 11)
-NEAR_MISSES = [pytest.param(ex, near, id=f"{ex.name}-{i}")
-               for ex in LAB.exercises for i, near in enumerate(ex.near_misses)]
 
 
 def _judge(exercise, fn, seed: int = PUBLIC_SEED):

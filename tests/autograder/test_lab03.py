@@ -13,23 +13,13 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.evaluate import evaluate
-from autograder.kernel_side import handle
 from autograder.labs import get_lab
-from autograder.spec import PUBLIC_SEED
 
 from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli
 
 LAB = get_lab("lab03")
 SOLUTION = ROOT / "solutions" / LAB.notebook
-STUDENT = ROOT / "labs" / LAB.notebook
-HIDDEN_SEEDS = range(1, 11)
-NEAR_MISSES = [pytest.param(ex, near, id=f"{ex.name}-{i}")
-               for ex in LAB.exercises for i, near in enumerate(ex.near_misses)]
 
-
-def _judge(exercise, fn, seed: int = PUBLIC_SEED):
-    return evaluate(exercise, np.random.default_rng(seed), lambda request: handle(request, {exercise.targets[0]: fn}))
 
 
 def test_lab03_is_registered_with_seven_exercises_and_12_points():

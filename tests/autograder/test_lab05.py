@@ -24,9 +24,6 @@ from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli
 
 LAB = get_lab("lab05")
 SOLUTION = ROOT / "solutions" / LAB.notebook
-STUDENT = ROOT / "labs" / LAB.notebook
-NEAR_MISSES = [pytest.param(ex, near, id=f"{ex.name}-{i}")
-               for ex in LAB.exercises for i, near in enumerate(ex.near_misses)]
 
 
 def test_lab05_is_registered_with_seven_exercises_and_13_points():
