@@ -17,10 +17,12 @@ from .sampling import (
 from .sgns import RowGroups, log_sigmoid, scatter_add, sgd_step, sgns_gradients, sgns_loss, sigmoid
 from .shared_negatives import shared_negative_step, window_reach
 from .softmax import softmax_gradients, softmax_loss, train_softmax_skipgram
-from .trainer import Word2VecResult, sentence_blocks, train_word2vec
+from .epoch import Epoch, sentence_blocks
+from .trainer import Word2VecResult, train_word2vec
 from .vocab import Vocabulary, build_vocab, encode
 
 __all__ = [
+    "Epoch",
     "RowGroups",
     "Vocabulary",
     "Word2VecResult",

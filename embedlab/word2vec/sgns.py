@@ -11,6 +11,8 @@ Everything here is batched over pairs: no Python loop per pair.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 import numpy as np
 from scipy import sparse
 
@@ -80,7 +82,9 @@ class RowGroups:
         self.n = len(rows)
         order = np.argsort(rows, kind="stable").astype(np.int32)  # int32 indices: scipy copies int64 ones
         sorted_rows = rows[order]
-        bounds = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1], True]).astype(np.int32)
+        starts = np.ones(self.n + 1, dtype=bool)  # where a new row begins, plus the end
+        np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=starts[1:-1])
+        bounds = np.flatnonzero(starts).astype(np.int32)
         self.unique = sorted_rows[bounds[:-1]]
         hits = np.diff(bounds)
         scale = np.full(len(hits), factor, np.float32)
@@ -90,9 +94,18 @@ class RowGroups:
             (np.repeat(scale, hits), order, bounds), shape=(len(self.unique), self.n)
         )
 
-    def add_to(self, target: np.ndarray, values: np.ndarray) -> None:
-        """``target[rows[i]] += values[i]`` for every ``i``, in place."""
-        target[self.unique] += self._matrix @ values.reshape(self.n, -1)
+    def add_to(self, target: np.ndarray, values: np.ndarray, lock: AbstractContextManager | None = None) -> None:
+        """``target[rows[i]] += values[i]`` for every ``i``, in place.
+
+        The sums are formed first; ``lock`` (e.g. a ``threading.Lock`` shared by
+        Hogwild threads) is held only while they are added. ``target[rows] += sums``
+        reads the rows, adds and writes them back, and numpy lets other threads run
+        in between: without the lock, two threads updating the same row in the same
+        moment keep only one of their updates.
+        """
+        sums = self._matrix @ values.reshape(self.n, -1)
+        with lock or nullcontext():
+            target[self.unique] += sums
 
 
 def scatter_add(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
@@ -110,18 +123,20 @@ def sgd_step(
     contexts: np.ndarray,
     negatives: np.ndarray,
     lr: float,
+    lock: AbstractContextManager | None = None,
 ) -> float:
     """One SGD step on a batch of pairs, updating ``w_in`` (V, d) and ``w_out`` (V, d) in place.
 
     ``centers`` (B,) and ``contexts`` (B,) are word ids, ``negatives`` (B, K) noise word
     ids. Each pair moves its rows by ``-lr`` times its own gradient (word2vec's
-    per-pair step; rows shared by several pairs receive the sum). Returns the
-    batch's mean loss before the step.
+    per-pair step; rows shared by several pairs receive the sum), holding ``lock``
+    while the updates are added (see :meth:`RowGroups.add_to`). Returns the batch's
+    mean loss before the step.
     """
     v, u_o, u_neg = w_in[centers], w_out[contexts], w_out[negatives]
     loss = sgns_loss(v, u_o, u_neg)
     d_center, d_context, d_negatives = sgns_gradients(v, u_o, u_neg)
-    scatter_add(w_in, centers, -lr * d_center)
-    scatter_add(w_out, np.concatenate([contexts, np.ravel(negatives)]),
-                -lr * np.concatenate([d_context, d_negatives.reshape(-1, w_out.shape[1])]))
+    RowGroups(centers, factor=-lr).add_to(w_in, d_center, lock)
+    RowGroups(np.concatenate([contexts, np.ravel(negatives)]), factor=-lr).add_to(
+        w_out, np.concatenate([d_context, d_negatives.reshape(-1, w_out.shape[1])]), lock)
     return float(loss.mean())

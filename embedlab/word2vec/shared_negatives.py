@@ -23,6 +23,7 @@ row hit ``h`` times in a step moves by its mean update times ``min(h, hot_row_ca
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from functools import lru_cache
 
 import numpy as np
@@ -47,7 +48,9 @@ def window_reach(sentence_ids: np.ndarray, windows: np.ndarray) -> tuple[np.ndar
     new[:1] = True
     np.not_equal(sentence_ids[1:], sentence_ids[:-1], out=new[1:])
     start = np.maximum.accumulate(np.where(new, positions, 0))
-    last = np.where(np.r_[new[1:], True], positions, n)  # a sentence's last position, else n
+    ends = np.ones(n, dtype=bool)
+    ends[:-1] = new[1:]
+    last = np.where(ends, positions, n)  # a sentence's last position, else n
     end = np.minimum.accumulate(last[::-1])[::-1]
     return np.minimum(windows, positions - start), np.minimum(windows, end - positions)
 
@@ -77,6 +80,7 @@ def shared_negative_step(
     negative: int,
     lr: float,
     hot_row_cap: float | None = 4.0,
+    lock: AbstractContextManager | None = None,
 ) -> tuple[float, int]:
     """One SGD step of skip-gram with negative sampling on a block of consecutive tokens.
 
@@ -86,7 +90,8 @@ def shared_negative_step(
     words for each of G chunks of ``c = ceil(B / G)`` consecutive centers (``c`` must
     be at least the largest window). ``negative``: the K the weighting emulates.
     ``hot_row_cap``: see the module docstring (``None`` sums every update). Updates
-    ``w_in`` and ``w_out`` (V, d) in place; returns ``(summed loss, number of pairs)``.
+    ``w_in`` and ``w_out`` (V, d) in place, holding ``lock`` (if given) only while the
+    updates are added (see :meth:`RowGroups.add_to`); returns ``(summed loss, number of pairs)``.
     """
     n, dim, dtype = len(tokens), w_in.shape[1], w_in.dtype
     n_chunks, n_noise = noise_ids.shape
@@ -139,7 +144,7 @@ def shared_negative_step(
         width = min(c, span - k)
         du_tokens[k : k + padded].reshape(n_chunks, c, dim)[:, :width] += du[:, k : k + width]
     same_token = RowGroups(tokens, hot_row_cap, factor=lr)
-    same_token.add_to(w_in, dv[:n])
-    same_token.add_to(w_out, du_tokens[h : h + n])
-    RowGroups(noise_ids, hot_row_cap, factor=-lr).add_to(w_out, du[:, span:])
+    same_token.add_to(w_in, dv[:n], lock)
+    same_token.add_to(w_out, du_tokens[h : h + n], lock)
+    RowGroups(noise_ids, hot_row_cap, factor=-lr).add_to(w_out, du[:, span:], lock)
     return loss, int(pairs.sum())

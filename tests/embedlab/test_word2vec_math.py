@@ -122,6 +122,55 @@ def test_row_groups_cap_hot_rows_and_scale_by_a_factor():
     np.testing.assert_allclose(target, [1 - 0.5 * hot, [1, 1], 1 - 0.5 * values[4]], rtol=1e-6)
 
 
+class RecordingLock:
+    """A lock that records what the guarded array looked like on entry and on exit."""
+
+    def __init__(self, target):
+        self.target, self.seen = target, []
+
+    def __enter__(self):
+        self.seen.append(self.target.copy())
+
+    def __exit__(self, *exc):
+        self.seen.append(self.target.copy())
+
+
+def test_row_groups_add_the_updates_while_holding_the_lock():
+    """Hogwild threads must not interleave inside ``target[rows] += sums``: the write happens under the lock."""
+    target = np.zeros((4, 2))
+    lock = RecordingLock(target)
+    RowGroups(np.array([1, 3, 1])).add_to(target, np.ones((3, 2)), lock)
+    before, after = lock.seen
+    np.testing.assert_array_equal(before, 0)  # nothing written before the lock was taken
+    np.testing.assert_array_equal(after, [[0, 0], [2, 2], [0, 0], [1, 1]])  # all of it before it was let go
+    np.testing.assert_array_equal(target, after)
+
+
+def test_no_update_of_a_step_escapes_the_lock():
+    rng = np.random.default_rng(9)
+    w_in, w_out = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
+    tokens, sentences, windows = rng.integers(0, 6, 40), np.repeat(np.arange(4), 10), rng.integers(1, 4, 40)
+    locks = [RecordingLock(w_in), RecordingLock(w_out)]
+
+    class Both:
+        def __enter__(self):
+            [lock.__enter__() for lock in locks]
+
+        def __exit__(self, *exc):
+            [lock.__exit__() for lock in locks]
+
+    start_in, start_out = w_in.copy(), w_out.copy()
+    shared_negative_step(w_in, w_out, tokens, sentences, windows, rng.integers(0, 6, (4, 3)), 5, 0.1, 4.0, Both())
+    # Between one release and the next acquire nothing changes: every write was made under the lock.
+    for lock, start in zip(locks, (start_in, start_out), strict=True):
+        states = lock.seen
+        np.testing.assert_array_equal(states[0], start)
+        for released, acquired in zip(states[1::2], states[2::2], strict=False):
+            np.testing.assert_array_equal(released, acquired)
+        np.testing.assert_array_equal(states[-1], lock.target)
+    assert not np.array_equal(w_in, start_in) and not np.array_equal(w_out, start_out)
+
+
 def test_window_reach_counts_each_centers_pairs():
     rng = np.random.default_rng(8)
     sentences = np.repeat(np.arange(8), rng.integers(1, 9, 8))
