@@ -9,11 +9,13 @@ whole call, vocabulary included, on both sides. Each seed trains both, back to
 back, in alternating order, so a busy moment hurts both alike; the ratio is taken
 per seed and reported as its median and range. The 1-minute load average is
 recorded next to every run: on a machine busy with other work the figures drop.
-With ``--steps`` it also times the way there, one thread each: the per-pair step,
-shared negatives with 32 noise words per chunk of 32 centers (the first version), and
-with the defaults (4 per chunk of 16, blocks of 2048 tokens). The last line printed is one JSON object for machines.
+With ``--steps`` it also times the way there, one thread each, each step compared with
+gensim in the same way on ``--step-seeds`` seeds: the per-pair step, shared negatives with 32 noise words per
+chunk of 32 centers (the first version) and the defaults (4 per chunk of 16, blocks
+of 2048 tokens); chapter 4 shows that table. The last line printed is one JSON object
+for machines.
 
-    python benchmarks/bench_word2vec.py [--seeds 5] [--steps] [--per-pair-epochs 1] [--save]
+    python benchmarks/bench_word2vec.py [--seeds 5] [--steps] [--step-seeds 3] [--per-pair-epochs 1] [--save]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from functools import partial
 
 import numpy as np
 
@@ -53,10 +56,15 @@ def train_embedlab(sentences, seed: int, **change) -> tuple[embedlab.Embeddings,
     return result.embeddings, time.perf_counter() - started
 
 
-def compare(sentences, wordsim, seeds: int) -> dict[str, object]:
-    """Both trainers on every seed, alternating which goes first; per-seed ratios and rho."""
-    n_words = sum(map(len, sentences)) * SETTINGS["epochs"]
-    trainers = {"gensim": train_gensim, "embedlab": train_embedlab}
+def compare(sentences, wordsim, seeds: int, change: dict | None = None, verbose: bool = True) -> dict[str, object]:
+    """Both trainers on every seed, alternating which goes first; per-seed ratios and rho.
+
+    ``change`` overrides settings of embedlab's trainer; its ``epochs``, if any, applies to both.
+    """
+    change = change or {}
+    epochs = change.get("epochs", SETTINGS["epochs"])
+    n_words = sum(map(len, sentences)) * epochs
+    trainers = {"gensim": partial(train_gensim, epochs=epochs), "embedlab": partial(train_embedlab, **change)}
     seconds: dict[str, list[float]] = {name: [] for name in trainers}
     rhos: dict[str, list[float]] = {name: [] for name in trainers}
     loads: list[float] = []
@@ -66,14 +74,16 @@ def compare(sentences, wordsim, seeds: int) -> dict[str, object]:
             emb, took = trainers[name](sentences, seed)
             seconds[name].append(took)
             rhos[name].append(embedlab.evaluate_word_pairs(emb, wordsim).spearman)
-        print(f"seed {seed}: gensim {seconds['gensim'][-1]:5.2f} s, embedlab {seconds['embedlab'][-1]:5.2f} s, "
-              f"ratio {seconds['gensim'][-1] / seconds['embedlab'][-1]:.2f}; rho {rhos['gensim'][-1]:.3f} vs "
-              f"{rhos['embedlab'][-1]:.3f}; load {loads[-2]:.1f}, {loads[-1]:.1f}", flush=True)
+        if verbose:
+            print(f"seed {seed}: gensim {seconds['gensim'][-1]:5.2f} s, embedlab {seconds['embedlab'][-1]:5.2f} s, "
+                  f"ratio {seconds['gensim'][-1] / seconds['embedlab'][-1]:.2f}; rho {rhos['gensim'][-1]:.3f} vs "
+                  f"{rhos['embedlab'][-1]:.3f}; load {loads[-2]:.1f}, {loads[-1]:.1f}", flush=True)
     figures: dict[str, object] = {}
     for name in trainers:
         t, rho = float(np.median(seconds[name])), float(np.mean(rhos[name]))
-        print(f"{name:9s} {t:6.2f} s  {n_words / t:9,.0f} words/s  "
-              f"WordSim-353 rho {rho:.3f} (± {np.std(rhos[name]):.3f} over {seeds} seeds)")
+        if verbose:
+            print(f"{name:9s} {t:6.2f} s  {n_words / t:9,.0f} words/s  "
+                  f"WordSim-353 rho {rho:.3f} (± {np.std(rhos[name]):.3f} over {seeds} seeds)")
         figures.update({f"seconds_{name}": round(t, 3), f"words_per_s_{name}": round(n_words / t),
                         f"rho_{name}": round(rho, 4), f"rho_{name}_min": round(min(rhos[name]), 4)})
     ratios = np.array(seconds["gensim"]) / np.array(seconds["embedlab"])
@@ -81,31 +91,29 @@ def compare(sentences, wordsim, seeds: int) -> dict[str, object]:
                "ratio_min": round(float(ratios.min()), 3), "ratio_max": round(float(ratios.max()), 3),
                "ratios": [round(float(r), 3) for r in ratios], **figures,
                "load_min": min(loads), "load_max": max(loads)}
-    print(f"speed ratio embedlab / gensim: median {np.median(ratios):.2f} over {seeds} seeds "
-          f"(range {ratios.min():.2f}-{ratios.max():.2f}); rho {figures['rho_embedlab']:.3f} vs "
-          f"{figures['rho_gensim']:.3f}; load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
+    if verbose:
+        print(f"speed ratio embedlab / gensim: median {np.median(ratios):.2f} over {seeds} seeds "
+              f"(range {ratios.min():.2f}-{ratios.max():.2f}); rho {figures['rho_embedlab']:.3f} vs "
+              f"{figures['rho_gensim']:.3f}; load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
     return figures
 
 
-def steps(sentences, per_pair_epochs: int) -> dict[str, object]:
-    """The way to the fast trainer, seed 0, each step's words/s next to gensim's in the same moment."""
-    n_tokens = sum(map(len, sentences))
-    variants = {  # the last step, the default on two threads, is the comparison above
+def steps(sentences, wordsim, seeds: int, per_pair_epochs: int) -> dict[str, object]:
+    """The way to the fast trainer, one thread each: per step, the median ratio to gensim over ``seeds``."""
+    variants = {  # the last step, the default on two threads, is the main comparison
         "per_pair_1_thread": dict(method="per_pair", workers=1, epochs=per_pair_epochs),
         "shared_32_noise_1_thread": dict(workers=1, block_size=1024, group_size=32, shared_noise=32),
         "shared_1_thread": dict(workers=1),
     }
     figures: dict[str, object] = {}
     for name, change in variants.items():
-        epochs = change.get("epochs", SETTINGS["epochs"])
-        _, t_gensim = train_gensim(sentences, 0, epochs=epochs)
-        before = load()
-        _, took = train_embedlab(sentences, 0, **change)
-        ratio = t_gensim / took
-        print(f"step {name:20s} {n_tokens * epochs / took:9,.0f} words/s, {ratio:5.2f} x gensim "
-              f"({epochs} epochs; load {before:.1f})", flush=True)
-        figures[f"step_{name}_words_per_s"] = round(n_tokens * epochs / took)
-        figures[f"step_{name}_ratio"] = round(ratio, 3)
+        step = compare(sentences, wordsim, seeds, change, verbose=False)
+        print(f"step {name:24s} {step['words_per_s_embedlab']:9,} words/s, {step['words_per_s_ratio']:5.2f} x gensim "
+              f"(median of {seeds} seeds, {step['ratio_min']:.2f}-{step['ratio_max']:.2f}; "
+              f"{change.get('epochs', SETTINGS['epochs'])} epochs; rho {step['rho_embedlab']:.3f})", flush=True)
+        figures[f"step_{name}_words_per_s"] = step["words_per_s_embedlab"]
+        figures[f"step_{name}_ratio"] = step["words_per_s_ratio"]
+        figures[f"step_{name}_rho"] = step["rho_embedlab"]
     return figures
 
 
@@ -113,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="runs per trainer (rho moves with the seed)")
     parser.add_argument("--steps", action="store_true", help="also time the steps to the fast trainer")
+    parser.add_argument("--step-seeds", type=int, default=3, help="seeds per step (each next to gensim)")
     parser.add_argument("--per-pair-epochs", type=int, default=1, help="epochs for the slow per-pair steps")
     parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
     args = parser.parse_args()
@@ -122,7 +131,7 @@ def main() -> None:
     print(f"seeds 0..{args.seeds - 1}, both trainers per seed in alternating order; time = whole call")
     figures = compare(sentences, load_wordsim353(), args.seeds)
     if args.steps:
-        figures.update(steps(sentences, args.per_pair_epochs))
+        figures.update(steps(sentences, load_wordsim353(), args.step_seeds, args.per_pair_epochs))
     report("word2vec", {**figures, "seeds": args.seeds}, save=args.save)
 
 

@@ -7,6 +7,7 @@ Tomatoes snippets) and ``chatterbot-corpus`` (question-answer pairs).
 """
 
 from ._packages import DataIntegrityError, MissingPackageError
+from .benchmark_results import load_benchmark_results
 from .chatterbot import QAPair, load_chatterbot
 from .evaluation_sets import load_analogy_questions, load_simlex999, load_wordsim353
 from .glove import load_glove
@@ -35,6 +36,7 @@ __all__ = [
     "Review",
     "WeatTest",
     "load_analogy_questions",
+    "load_benchmark_results",
     "load_chatterbot",
     "load_definitional_pairs",
     "load_gender_specific_words",

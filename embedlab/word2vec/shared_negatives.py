@@ -113,7 +113,8 @@ def shared_negative_step(
 
     # Gather the centers' input vectors and, per chunk, the output vectors of the around
     # tokens and, negated, of the noise words: then every score is that of the right answer.
-    v = np.zeros((padded, dim), dtype=dtype)
+    v = np.empty((padded, dim), dtype=dtype)
+    v[n:] = 0  # padding centers
     np.take(w_in, tokens, axis=0, out=v[:n])
     v_chunks = v.reshape(n_chunks, c, dim)
     token_pad = np.zeros(padded + 2 * h, dtype=np.intp)
@@ -139,8 +140,10 @@ def shared_negative_step(
     du = np.matmul(grad.transpose(0, 2, 1), v_chunks)  # (G, span + N, d)
 
     # Fold each chunk's around rows back onto token positions, c rows at a time (no overlaps).
-    du_tokens = np.zeros((padded + span, dim), dtype=dtype)
-    for k in range(0, span, c):
+    du_tokens = np.empty((padded + span, dim), dtype=dtype)
+    du_tokens[:padded] = du[:, :c].reshape(padded, dim)  # the first c slots of every chunk tile the block
+    du_tokens[padded:] = 0
+    for k in range(c, span, c):
         width = min(c, span - k)
         du_tokens[k : k + padded].reshape(n_chunks, c, dim)[:, :width] += du[:, k : k + width]
     same_token = RowGroups(tokens, hot_row_cap, factor=lr)

@@ -39,7 +39,7 @@ class Word2VecResult:
     """The trained vectors plus what the training looked like."""
 
     embeddings: Embeddings
-    loss_history: np.ndarray  # mean loss per (center, context) pair of each block, in training order
+    loss_history: np.ndarray  # mean loss per (center, context) pair of each block, epoch by epoch in text order
     vocab: Vocabulary
     seconds: float
 
