@@ -4,12 +4,17 @@ Chapters and labs import it; the autograder uses it for reference answers.
 It imports neither the book nor the autograder.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from . import data
 from .embeddings import Embeddings, UnknownWordError
 from .evaluation import AnalogyResult, WordPairResult, evaluate_analogies, evaluate_word_pairs
 from .similarity import cosine_similarity, dot, euclidean_distance, normalize, top_k
 
-__version__ = "0.1.0"
+try:  # one source of truth: pyproject.toml, through the installed package's metadata
+    __version__ = version("embedlab")
+except PackageNotFoundError:  # imported from a bare copy (e.g. the grading sandbox's view)
+    __version__ = "unknown"
 
 __all__ = [
     "AnalogyResult",

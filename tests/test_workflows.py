@@ -74,6 +74,14 @@ def test_ci_runs_the_readme_test_command_on_push_and_pull_request():
     assert ".cache/pip" in cached and "_build/.jupyter_cache" in cached
 
 
+def test_ci_containers_let_the_grading_sandbox_create_namespaces():
+    """bwrap needs namespaces and a tmpfs, which Docker refuses a default container; the
+    grading tests run strict under CI=true, so the test job's container must be privileged."""
+    job = load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]["test"]
+    container = job["container"]
+    assert isinstance(container, dict) and "--privileged" in container.get("options", "")
+
+
 def test_publish_deploys_pages_and_the_colab_notebooks():
     workflow = load(ROOT / ".github" / "workflows" / "publish.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
