@@ -35,6 +35,7 @@ def _copy_repo(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow  # regenerates every lab: about 4 s
 def test_check_fails_on_a_stale_lab_and_assign_fixes_it(tmp_path):
     root = _copy_repo(tmp_path)
     nb = nbformat.read(root / "solutions" / SOLUTION.name, as_version=4)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
 import yaml
 
 from agtest_helpers import ROOT
@@ -69,6 +70,7 @@ def test_the_course_package_is_pinned_to_a_tag_with_its_constraints_and_pip_is_c
     assert setup["with"]["cache"] == "pip"
 
 
+@pytest.mark.slow  # installs the package into a fresh folder: over a second
 def test_a_planted_autograder_package_shadows_python_m_but_not_the_console_script(tmp_path):
     checkout = tmp_path / "checkout"
     (checkout / "autograder").mkdir(parents=True)

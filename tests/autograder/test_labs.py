@@ -57,6 +57,7 @@ def test_the_reference_passes_its_own_cases(lab_id, name):
         assert result.passed, (seed, result.feedback)
 
 
+@pytest.mark.slow  # 117 cases, 11 s; the same near misses go through check() in the fast set
 @pytest.mark.parametrize(("lab_id", "name", "index"), NEAR_MISSES)
 def test_every_near_miss_loses_points_with_its_message(lab_id, name, index):
     exercise = get_lab(lab_id).exercise(name)

@@ -21,6 +21,7 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.slow  # a CLI subprocess: about 1 s
 def test_not_a_notebook_exits_2_with_a_message(tmp_path):
     bad = tmp_path / "bad.ipynb"
     bad.write_bytes(b"\x80\x81")
@@ -29,11 +30,13 @@ def test_not_a_notebook_exits_2_with_a_message(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["errors"]
 
 
+@pytest.mark.slow  # a CLI subprocess: about 1 s
 def test_unknown_lab_exits_2(tmp_path):
     result = run("grade", str(SOLUTION), "--lab", "lab99")
     assert result.returncode == 2 and "unknown lab" in result.stderr
 
 
+@pytest.mark.slow  # a CLI subprocess: about 1 s
 def test_folder_without_csv_exits_2(tmp_path):
     assert run("grade", str(tmp_path)).returncode == 2
 
@@ -86,6 +89,7 @@ def test_junit_has_one_failure_or_error_element_per_exercise_that_did_not_pass(t
     assert suite.get("failures") == str(len(failures)) and suite.get("errors") == str(len(errors))
 
 
+@pytest.mark.slow  # a CLI subprocess: about 1 s
 def test_summary_rejects_a_file_that_is_not_a_report(tmp_path):
     path = tmp_path / "x.json"
     path.write_text("[1, 2]")

@@ -44,6 +44,7 @@ def test_ids_match_the_tokenizers_library(ours, reference, text):
     assert ours.encode(text) == reference.encode(text).ids
 
 
+@pytest.mark.slow  # tokenizes Wikipedia articles with both tokenizers: over a second
 def test_ids_match_on_wikipedia_articles(ours, reference):
     lines = [ln for a in load_wikipedia()[:15] for ln in a.text.splitlines() if ln.strip()]
     assert len(lines) > 500

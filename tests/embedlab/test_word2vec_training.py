@@ -21,7 +21,10 @@ def group_accuracy(emb):
     return np.mean(hits)
 
 
-@pytest.mark.parametrize(("method", "workers"), [("shared", 1), ("shared", 2), ("per_pair", 1), ("per_pair", 2)])
+@pytest.mark.parametrize(("method", "workers"), [
+    ("shared", 1), ("shared", 2),
+    pytest.param("per_pair", 1, marks=pytest.mark.slow), pytest.param("per_pair", 2, marks=pytest.mark.slow),
+])
 def test_trained_vectors_recover_the_planted_groups(method, workers):
     result = train_word2vec(
         planted_corpus(), vector_size=16, min_count=1, epochs=3, sample=0, method=method,
@@ -62,6 +65,7 @@ def test_clear_errors():
         train_word2vec(planted_corpus(10), min_count=1, method="hs", progress=False)
 
 
+@pytest.mark.slow
 def test_full_softmax_skipgram_learns_the_groups():
     result = train_softmax_skipgram(planted_corpus(200), vector_size=8, epochs=150)
     assert result.loss_history[-1] < result.loss_history[0] - 0.3

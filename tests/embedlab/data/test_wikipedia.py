@@ -2,6 +2,8 @@ import pytest
 
 from embedlab.data import load_wikipedia, tokenize, wikipedia_sentences
 
+pytestmark = pytest.mark.slow  # parses the whole bundled slice: about 5 s
+
 
 @pytest.fixture(scope="module")
 def articles():
