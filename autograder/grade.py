@@ -17,10 +17,10 @@ import numpy as np
 
 from . import kernel_side
 from .evaluate import Ask, evaluate
-from .inputs import check_submission
+from .inputs import read_submission
 from .labs import UnknownLabError, get_lab
 from .loops import CodeIndex
-from .notebook import SubmissionError, read_notebook
+from .notebook import SubmissionError, parse_notebook
 from .protocol import KERNEL_DIED, MAX_REPLY_CHARS, NO_RESULT, TIMEOUT, BadReply, parse_reply
 from .report import Report
 from .runner import KernelRunner
@@ -60,8 +60,9 @@ def grade_submission(path: str | Path, lab_id: str | None = None, limits: Limits
                      seed: int | None = None) -> Report:
     """Grade the notebook at ``path``; :class:`~autograder.notebook.SubmissionError` if it is not gradable."""
     limits = limits or Limits()
-    check_submission(path)  # a regular file of bounded size, not a link out of its folder
-    nb = read_notebook(path)
+    # Read once: a regular file of bounded size, not a link out of its folder; the bytes
+    # checked are the bytes graded (a file swapped after the check is not read again).
+    nb = parse_notebook(read_submission(path), path)
     try:
         lab = get_lab(lab_id, notebook=nb, path=path)
     except UnknownLabError as err:

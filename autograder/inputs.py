@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .notebook import SubmissionError
 
-__all__ = ["MAX_NOTEBOOK_BYTES", "UnsafeInput", "check_submission", "read_submission", "refusal", "safe_output"]
+__all__ = ["MAX_NOTEBOOK_BYTES", "UnsafeInput", "read_submission", "refusal", "safe_output"]
 
 MAX_NOTEBOOK_BYTES = 20 << 20
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
@@ -72,15 +72,10 @@ def read_submission(path: str | Path, folder: str | Path | None = None) -> bytes
     return data
 
 
-def check_submission(path: str | Path, folder: str | Path | None = None) -> None:
-    """Raise :class:`UnsafeInput` unless ``path`` is a regular, small enough file inside ``folder``."""
-    read_submission(path, folder)
-
-
 def refusal(path: str | Path, folder: str | Path) -> str | None:
     """Why ``path`` (found in the batch ``folder``) is not graded, or None when it may be."""
     try:
-        check_submission(path, folder)
+        read_submission(path, folder)
     except UnsafeInput as err:
         return str(err)
     return None

@@ -6,7 +6,13 @@ import nbformat
 import pytest
 
 from autograder.labs import UnknownLabError, get_lab
-from autograder.notebook import SubmissionError, read_notebook
+from autograder.inputs import read_submission
+from autograder.notebook import SubmissionError, parse_notebook
+
+
+def read_notebook(path):
+    """As grade_submission reads a submission: the bytes once, checked, then parsed."""
+    return parse_notebook(read_submission(path), path)
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -22,7 +28,7 @@ def test_unreadable_files_raise_a_clear_error(tmp_path, content, message):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(SubmissionError, match="cannot read"):
+    with pytest.raises(SubmissionError, match="no such file"):
         read_notebook(tmp_path / "nope.ipynb")
 
 
@@ -45,3 +51,14 @@ def test_lab_from_option_metadata_or_file_name(tmp_path):
         get_lab(notebook=bare, path=tmp_path / "homework.ipynb")
     with pytest.raises(UnknownLabError, match="unknown lab 'lab99'"):
         get_lab("lab99", notebook=bare, path=tmp_path / "x.ipynb")
+
+
+def test_grading_parses_the_bytes_that_were_checked(tmp_path, monkeypatch):
+    """The file is read once: a notebook swapped in after the checks is not what gets graded."""
+    import autograder.grade as grade
+
+    path = tmp_path / "lab01.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(metadata={"autograder": {"lab": "lab01"}}), path)
+    monkeypatch.setattr(grade, "read_submission", lambda p: b'{"cells": [')  # what the checked read saw
+    with pytest.raises(SubmissionError, match="invalid JSON"):
+        grade.grade_submission(path)
