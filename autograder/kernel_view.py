@@ -168,6 +168,9 @@ def build_view(allowed: tuple[str, ...]) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
         if module in allowed:
             shutil.copyfile(source, target)
+            data = source.with_suffix(".json")  # a module's data file, <module>.json beside it, goes along
+            if not _is_package(source) and data.is_file():
+                shutil.copyfile(data, target.with_suffix(".json"))
         else:
             target.write_text(_reduced_init(module, source, view, exported), encoding="utf-8")
     (python / "autograder").mkdir(parents=True)

@@ -165,6 +165,24 @@ def test_every_allowed_module_imports_in_its_view(lab_id):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
+def test_a_modules_data_file_goes_into_the_view_with_it():
+    """word_lists.py reads word_lists.json beside it (checking its SHA-256); wikipedia_queries likewise."""
+    allowed = ("embedlab.data.word_lists", "embedlab.data.wikipedia_queries", "embedlab.data._packages")
+    view = build_view(allowed) / "python"
+    code = (f"import sys; sys.path.insert(0, {str(view)!r})\n"
+            "from embedlab.data.word_lists import load_weat_tests\n"
+            "from embedlab.data.wikipedia_queries import load_wikipedia_queries\n"
+            "import embedlab; assert embedlab.__file__.startswith(sys.path[0]), embedlab.__file__\n"
+            "print(len(load_weat_tests()), len(load_wikipedia_queries()))\n")
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    weat, queries = map(int, result.stdout.split())
+    assert weat > 0 and queries == 64
+    assert sorted(p.name for p in view.rglob("*.json")) == ["wikipedia_queries.json", "word_lists.json"]
+    lab3_view = build_view(get_lab("lab03").allowed_modules) / "python"
+    assert not list(lab3_view.rglob("*.json"))  # a lab whose modules read no data file gets none
+
+
 def test_a_reexport_from_a_dropped_module_is_dropped_too():
     """embedlab/__init__ imports WordPairResult from embedlab.evaluation, which re-exports it from
     word_pairs: without word_pairs in the view, the name must go from both ``__init__`` files."""
