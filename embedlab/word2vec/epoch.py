@@ -11,7 +11,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from .sampling import draw_negatives, reduced_windows
+from .sampling import draw_negatives, reduced_windows, subsample
 
 __all__ = ["Epoch", "sentence_blocks"]
 
@@ -46,7 +46,7 @@ class Epoch:
         and draw ``shared_noise`` noise words per chunk of up to ``group_size`` centers
         (none with ``shared_noise=0``)."""
         rng = np.random.default_rng((seed, number))
-        positions = np.flatnonzero(rng.random(len(ids)) < keep[ids])
+        positions = np.flatnonzero(subsample(ids, keep, rng))
         tokens, sentences = ids[positions], sentence_ids[positions]
         windows = reduced_windows(len(tokens), window, rng)
         blocks = sentence_blocks(sentences, block_size)

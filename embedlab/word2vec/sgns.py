@@ -108,12 +108,14 @@ class RowGroups:
             target[self.unique] += sums
 
 
-def scatter_add(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+def scatter_add(target: np.ndarray, rows: np.ndarray, values: np.ndarray,
+                lock: AbstractContextManager | None = None) -> None:
     """``target[rows[i]] += values[i]`` for every ``i``, summing repeated rows (in place).
 
-    The same result as ``np.add.at(target, rows, values)``, computed as a sparse matrix product.
+    The same result as ``np.add.at(target, rows, values)``, computed as a sparse matrix
+    product; ``lock`` is held while the sums are added (see :meth:`RowGroups.add_to`).
     """
-    RowGroups(rows).add_to(target, np.asarray(values, dtype=target.dtype))
+    RowGroups(rows).add_to(target, np.asarray(values, dtype=target.dtype), lock)
 
 
 def sgd_step(
@@ -136,7 +138,7 @@ def sgd_step(
     v, u_o, u_neg = w_in[centers], w_out[contexts], w_out[negatives]
     loss = sgns_loss(v, u_o, u_neg)
     d_center, d_context, d_negatives = sgns_gradients(v, u_o, u_neg)
-    RowGroups(centers, factor=-lr).add_to(w_in, d_center, lock)
-    RowGroups(np.concatenate([contexts, np.ravel(negatives)]), factor=-lr).add_to(
-        w_out, np.concatenate([d_context, d_negatives.reshape(-1, w_out.shape[1])]), lock)
+    scatter_add(w_in, centers, -lr * d_center, lock)
+    scatter_add(w_out, np.concatenate([contexts, np.ravel(negatives)]),
+                -lr * np.concatenate([d_context, d_negatives.reshape(-1, w_out.shape[1])]), lock)
     return float(loss.mean())
