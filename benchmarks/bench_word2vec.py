@@ -129,9 +129,10 @@ def main() -> None:
     sentences = wikipedia_sentences()
     print(f"corpus: {len(sentences):,} sentences, {sum(map(len, sentences)):,} tokens; settings {SETTINGS}")
     print(f"seeds 0..{args.seeds - 1}, both trainers per seed in alternating order; time = whole call")
-    figures = compare(sentences, load_wordsim353(), args.seeds)
+    wordsim = load_wordsim353()
+    figures = compare(sentences, wordsim, args.seeds)
     if args.steps:
-        figures.update(steps(sentences, load_wordsim353(), args.step_seeds, args.per_pair_epochs))
+        figures.update(steps(sentences, wordsim, args.step_seeds, args.per_pair_epochs))
     report("word2vec", {**figures, "seeds": args.seeds}, save=args.save)
 
 
