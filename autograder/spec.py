@@ -90,6 +90,10 @@ class Lab:
     #: e.g. ``("embedlab.data",)``; the rest of ``embedlab`` (the references) and the
     #: whole ``autograder`` stay out of the grading kernel's reach
     allowed_modules: tuple[str, ...] = ()
+    #: the third-party packages (import names) a submission may import while it is graded, besides the
+    #: standard library; the sandbox's view holds only these (and what they need), and the lab's
+    #: "What you may use" text is derived from this list
+    allowed_packages: tuple[str, ...] = ("numpy", "matplotlib")
 
     @property
     def max_score(self) -> float:
