@@ -1,7 +1,9 @@
 """Grade a folder of submissions in parallel into a gradebook CSV (one row per notebook).
 
 One bad file never loses the gradebook: a submission that cannot be graded (or
-whose grading crashes) gets a row with score 0 and the reason.
+whose grading crashes) gets a row with score 0 and the reason. The gradebook is
+safe to open in a spreadsheet: a text cell that a spreadsheet would read as a
+formula (OWASP's CSV injection) starts with ``'``; points stay numbers.
 """
 
 from __future__ import annotations
@@ -22,7 +24,22 @@ from .report import Report
 from .safetext import clean
 from .sandbox import Limits
 
-__all__ = ["find_submissions", "grade_directory", "grade_many", "student_name"]
+__all__ = ["GRADEBOOK_COLUMNS", "find_submissions", "grade_directory", "grade_many", "spreadsheet_text",
+           "student_name", "write_gradebook"]
+
+#: the gradebook's first columns; one column per exercise follows, then ``feedback`` and ``errors``
+GRADEBOOK_COLUMNS = ("student", "submission", "lab", "score", "max_score", "percent", "seed")
+_LAST_COLUMNS = ("feedback", "errors")
+#: what makes a spreadsheet read a cell as a formula (or start one): OWASP's CSV injection list
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> object:
+    """``value`` as a gradebook cell: text that starts like a formula gets a leading ``'`` (a spreadsheet
+    then shows it as text); numbers, and text that starts otherwise, are unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -87,14 +104,16 @@ def grade_directory(folder: Path, csv_path: Path, lab_id: str | None = None, lim
                                                        workers, seed), **refused}
     rows = sorted((_row(p, folder, lab_id, o) for p, o in outcomes.items()), key=lambda r: r["submission"])
     with safe_output(csv_path) as written:  # a gradebook planted as a symlink is replaced, not followed
-        _write_csv(rows, written)
+        write_gradebook(rows, written)
     return rows
 
 
-def _write_csv(rows: list[dict], path: Path) -> None:
-    fixed = ["student", "submission", "lab", "score", "max_score", "percent", "seed"]
-    exercise_cols = list(dict.fromkeys(k for r in rows for k in r if k not in [*fixed, "feedback", "errors"]))
+def write_gradebook(rows: list[dict], path: Path) -> None:
+    """``rows`` as a gradebook CSV at ``path``: the fixed columns, the exercises in order of appearance,
+    feedback and errors; every text cell made safe for a spreadsheet by :func:`spreadsheet_text`."""
+    fixed = [*GRADEBOOK_COLUMNS, *_LAST_COLUMNS]
+    exercise_cols = list(dict.fromkeys(k for r in rows for k in r if k not in fixed))
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=[*fixed, *exercise_cols, "feedback", "errors"], restval="")
+        writer = csv.DictWriter(f, fieldnames=[*GRADEBOOK_COLUMNS, *exercise_cols, *_LAST_COLUMNS], restval="")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: spreadsheet_text(value) for key, value in row.items()} for row in rows)

@@ -1,4 +1,5 @@
-"""The hostile suite, graded by the batch grader: every submission gets exactly its expected score."""
+"""The hostile suite, graded by the batch grader: every submission gets exactly its expected score;
+and the gradebook it writes is safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -7,18 +8,29 @@ import re
 
 import pytest
 
-from autograder.batch import student_name
+from autograder.batch import grade_directory, spreadsheet_text, student_name, write_gradebook
+from autograder.labs import get_lab
 from autograder.sandbox import isolation_available
 
-from agtest_helpers import REPO_PROBE, ROOT
+from agtest_helpers import FAST, REPO_PROBE, ROOT, SOLUTION
 
-pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
+HYPERLINK = '=HYPERLINK("x.example","y")'  # a file name cannot hold the "//" of a full URL
+slow_notebooks = [pytest.mark.slow, pytest.mark.notebooks]
 
 
+def _read_csv(path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
 def test_hostile_suite_has_at_least_20_submissions(hostile_dir):
     assert len(hostile_dir[1]) >= 20
 
 
+@pytest.mark.slow
+@pytest.mark.notebooks
 def test_every_submission_gets_its_expected_score(graded_batch):
     rows, expected, _ = graded_batch
     assert set(rows) == set(expected)
@@ -28,6 +40,8 @@ def test_every_submission_gets_its_expected_score(graded_batch):
     assert not wrong
 
 
+@pytest.mark.slow
+@pytest.mark.notebooks
 def test_gradebook_has_one_row_per_submission_with_exercise_columns(graded_batch):
     _, expected, csv_path = graded_batch
     with open(csv_path, newline="", encoding="utf-8") as f:
@@ -47,6 +61,8 @@ def test_the_student_is_the_folder_or_the_file_name(tmp_path):
     assert student_name(tmp_path / "bob_lab01.ipynb", tmp_path) == "bob_lab01"
 
 
+@pytest.mark.slow
+@pytest.mark.notebooks
 def test_broken_files_get_a_zero_row_with_their_error(graded_batch):
     rows, _, _ = graded_batch
     assert "not UTF-8" in rows["non_utf8_bytes.ipynb"]["errors"]
@@ -54,6 +70,8 @@ def test_broken_files_get_a_zero_row_with_their_error(graded_batch):
     assert rows["not_a_notebook_json.ipynb"]["errors"]
 
 
+@pytest.mark.slow
+@pytest.mark.notebooks
 def test_timeouts_and_crashes_are_reported(graded_batch):
     rows, _, _ = graded_batch
     assert "timed out" in rows["infinite_loop_cell.ipynb"]["errors"]
@@ -62,7 +80,64 @@ def test_timeouts_and_crashes_are_reported(graded_batch):
     assert "MemoryError" in rows["memory_bomb.ipynb"]["errors"]
 
 
+@pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.skipif(not isolation_available(), reason="needs root and namespaces")
 def test_submissions_cannot_write_into_the_repository(graded_batch):
     assert not REPO_PROBE.exists()
     assert "pwned" not in (ROOT / "autograder" / "judge.py").read_text()
+
+
+# -- issue 18, item 5: the gradebook is safe in a spreadsheet ----------------------------------
+
+@pytest.mark.parametrize("text", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", HYPERLINK])
+def test_text_that_starts_like_a_formula_is_prefixed(text):
+    assert spreadsheet_text(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["alice", "lab05", "'=already text", "a=b", 12.0, 0, -1.5, None])
+def test_other_text_and_every_number_are_unchanged(value):
+    assert spreadsheet_text(value) == value
+
+
+def test_hostile_file_and_folder_names_are_text_and_points_stay_numbers(tmp_path):
+    """The attack of issue 18: a submission named like a formula, and a student folder named like one.
+    Both are unreadable notebooks, so no kernel runs; their rows still carry the names and the points."""
+    (tmp_path / f"{HYPERLINK}_lab05.ipynb").write_text('{"cells": [')
+    (tmp_path / "+cmd").mkdir()
+    (tmp_path / "+cmd" / "lab05_semantic_search.ipynb").write_text('{"cells": [')
+    grade_directory(tmp_path, tmp_path / "gradebook.csv", limits=FAST, workers=1)
+    rows = {row["submission"]: row for row in _read_csv(tmp_path / "gradebook.csv")}
+    named = rows[f"'{HYPERLINK}_lab05.ipynb"]
+    assert named["student"] == f"'{HYPERLINK}_lab05"
+    folder = rows["'+cmd/lab05_semantic_search.ipynb"]
+    assert folder["student"] == "'+cmd"
+    for row in (named, folder):
+        assert row["lab"] == "" and "invalid JSON" in row["errors"]
+        assert float(row["score"]) == 0 and float(row["max_score"]) == get_lab("lab05").max_score
+    cells = [value for row in rows.values() for value in row.values()]
+    assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in cells)
+
+
+def test_feedback_and_errors_are_prefixed_too(tmp_path):
+    row = {"student": "bob", "submission": "bob/lab01.ipynb", "lab": "lab01", "score": 1.5, "max_score": 12.0,
+           "percent": 12.5, "seed": 7, "cos_sim": 0.0, "feedback": "@evil", "errors": "-cmd|' /C calc'!A0"}
+    write_gradebook([row], tmp_path / "g.csv")
+    (back,) = _read_csv(tmp_path / "g.csv")
+    assert back["feedback"] == "'@evil" and back["errors"] == "'-cmd|' /C calc'!A0"
+    assert list(back) == ["student", "submission", "lab", "score", "max_score", "percent", "seed", "cos_sim",
+                          "feedback", "errors"]
+    assert (back["score"], back["max_score"], back["seed"], back["cos_sim"]) == ("1.5", "12.0", "7", "0.0")
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_a_graded_row_in_a_formula_named_folder_keeps_numeric_points(tmp_path):
+    (tmp_path / "+cmd").mkdir()
+    (tmp_path / "+cmd" / "lab01_token_embeddings.ipynb").write_bytes(SOLUTION.read_bytes())
+    grade_directory(tmp_path, tmp_path / "gradebook.csv", limits=FAST, workers=1)
+    (row,) = _read_csv(tmp_path / "gradebook.csv")
+    assert row["student"] == "'+cmd" and row["lab"] == "lab01"
+    exercises = [ex.name for ex in get_lab("lab01").exercises]
+    assert float(row["score"]) == sum(float(row[name]) for name in exercises) == 12
+    assert int(row["seed"]) >= 0 and float(row["percent"]) == 100
