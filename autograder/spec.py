@@ -80,7 +80,9 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Lab:
-    """A lab: its id (stamped into the notebook metadata), title, source notebook and exercises."""
+    """A lab: its id (stamped into the notebook metadata), title, source notebook, exercises and what a
+    submission may import. The one source of these facts: the student notebook's "What you may use"
+    paragraph, the Classroom workflow and the tests are derived from it."""
 
     id: str
     title: str
@@ -94,6 +96,10 @@ class Lab:
     #: standard library; the sandbox's view holds only these (and what they need), and the lab's
     #: "What you may use" text is derived from this list
     allowed_packages: tuple[str, ...] = ("numpy", "matplotlib")
+    #: what the student is told they may call of the course package (dotted public names, e.g.
+    #: ``"embedlab.data.load_analogy_questions"``); each must live in one of ``allowed_modules``
+    #: (tested). The "What you may use" paragraph names exactly these (:mod:`autograder.assign`)
+    course_names: tuple[str, ...] = ()
 
     @property
     def max_score(self) -> float:

@@ -1,13 +1,14 @@
 """The registry of labs, and the one answer to "which lab is this notebook?" (:func:`get_lab`).
 
-Adding a lab: write ``autograder/labs/labNN.py`` defining ``LAB`` and append its
-module name to :data:`LAB_MODULES`; every generic test (tests/autograder/test_labs.py)
-then covers it.
+Adding a lab: write ``autograder/labs/labNN.py`` defining ``LAB``. The registry finds every
+``labNN`` module of this package by itself (:data:`LAB_MODULES`), and every generic test
+(tests/autograder/test_labs.py) then covers it.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 from collections.abc import Mapping
 from pathlib import PurePath
@@ -16,14 +17,8 @@ from ..spec import METADATA_KEY, Exercise, Lab
 
 __all__ = ["LABS", "LAB_MODULES", "UnknownLabError", "find_exercise", "get_lab"]
 
-#: one line per lab: the module (in this package) that defines ``LAB``
-LAB_MODULES = [
-    "lab01",
-    "lab02",
-    "lab03",
-    "lab04",
-    "lab05",
-]
+#: the modules of this package named ``labNN``, each defining ``LAB`` (found, not listed by hand)
+LAB_MODULES = sorted(m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"lab\d+", m.name))
 
 LABS: dict[str, Lab] = {}
 for _module in LAB_MODULES:

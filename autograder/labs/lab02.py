@@ -334,4 +334,5 @@ LAB = Lab(
                SGD_STEP),
     # the Wikipedia loader only: embedlab.word2vec holds every exercise's reference
     allowed_modules=("embedlab.data.wikipedia", "embedlab.data._packages"),
+    course_names=("embedlab.data.wikipedia_sentences",),
 )

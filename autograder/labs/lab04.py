@@ -328,4 +328,6 @@ LAB = Lab(
     allowed_modules=("embedlab.data.glove", "embedlab.data.word_categories", "embedlab.data.sentiment",
                      "embedlab.data._packages", "embedlab.data.evaluation_sets", "embedlab.embeddings",
                      "embedlab.similarity", "embedlab.evaluation.analogies", "embedlab.evaluation.scoring"),
+    course_names=("embedlab.data.load_glove", "embedlab.data.load_word_categories",
+                  "embedlab.data.load_rotten_tomatoes", "embedlab.data.sentiment_tokens"),
 )

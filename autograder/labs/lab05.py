@@ -324,4 +324,5 @@ LAB = Lab(
     exercises=(MEAN_POOL, COSINE_TOP_K, CHUNK_WORDS, RECALL_AT_K, MRR, BM25, RRF),
     # the chatterbot loader only: embedlab.search holds every exercise's reference
     allowed_modules=("embedlab.data.chatterbot", "embedlab.data._packages"),
+    course_names=("embedlab.data.load_chatterbot",),
 )

