@@ -14,6 +14,7 @@ from .glove import load_glove
 from .lee import LeeCorpus, load_lee
 from .minilm import load_sentence_model, load_token_embeddings, minilm_path
 from .sentiment import Review, load_rotten_tomatoes, sentiment_tokens
+from .splits import split_by_group
 from .wikipedia import Article, load_wikipedia, tokenize, wikipedia_sentences
 from .wikipedia_queries import JudgedQuery, load_wikipedia_queries
 from .word_categories import load_word_categories
@@ -54,6 +55,7 @@ __all__ = [
     "load_wordsim353",
     "minilm_path",
     "sentiment_tokens",
+    "split_by_group",
     "tokenize",
     "wikipedia_sentences",
     "word_list_sources",

