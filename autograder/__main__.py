@@ -1,4 +1,4 @@
-"""``python -m autograder assign|grade|summary`` (see autograder/README.md)."""
+"""``python -m autograder assign|grade|summary|classroom`` (see autograder/README.md)."""
 
 from __future__ import annotations
 
@@ -142,6 +142,18 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _classroom(args: argparse.Namespace) -> int:
+    from .classroom import workflow
+    from .labs import UnknownLabError, get_lab
+
+    try:
+        print(workflow(get_lab(args.lab)), end="")
+    except UnknownLabError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_UNGRADABLE
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -179,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["markdown", "classroom"], default="markdown",
                    help="markdown table, or base64 JSON for GitHub Classroom's grading reporter")
     p.set_defaults(func=_summary)
+
+    p = sub.add_parser("classroom", help="print the GitHub Classroom workflow of a lab (LAB and NOTEBOOK filled in)")
+    p.add_argument("lab", help="the lab id, e.g. lab03")
+    p.set_defaults(func=_classroom)
     return parser
 
 

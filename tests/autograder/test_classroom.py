@@ -2,7 +2,8 @@
 
 actionlint and zizmor run on the template in tests/test_workflows.py; this file checks
 what those linters cannot know: the contract with Classroom's reporter action and the
-way the grader is started.
+way the grader is started, and that each lab's workflow (``python -m autograder classroom LAB_ID``)
+takes its lab and notebook names from the lab's spec.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import tomllib
 import pytest
 import yaml
 
-from agtest_helpers import ROOT
+from autograder.classroom import TEMPLATE, workflow
+from autograder.labs import LABS, get_lab
 
-TEMPLATE = ROOT / "autograder" / "templates" / "classroom.yml"
+from agtest_helpers import ROOT
 
 
 def _workflow() -> dict:
@@ -87,4 +89,37 @@ def test_a_planted_autograder_package_shadows_python_m_but_not_the_console_scrip
                           cwd=checkout, capture_output=True, text=True)
     assert "forged" not in real.stdout
     result = json.loads(base64.b64decode(real.stdout))
-    assert (result["status"], result["max_score"], result["tests"]) == ("error", 12, [])  # posts 0/12
+    assert (result["status"], result["max_score"], result["tests"]) == ("error", get_lab("lab01").max_score, [])
+
+
+# -- the lab's names come from its spec ----------------------------------------------------------------
+
+def test_the_template_as_it_stands_is_a_registered_labs_workflow():
+    env = _workflow()["env"]
+    assert get_lab(env["LAB"]).notebook == env["NOTEBOOK"]
+
+
+@pytest.mark.parametrize("lab_id", sorted(LABS))
+def test_each_labs_workflow_names_its_spec_and_changes_nothing_else(lab_id):
+    lab = get_lab(lab_id)
+    text = workflow(lab)
+    env = yaml.safe_load(text)["env"]
+    assert (env["LAB"], env["NOTEBOOK"]) == (lab.id, lab.notebook)
+    template = TEMPLATE.read_text(encoding="utf-8").splitlines()
+    changed = [(old, new) for old, new in zip(template, text.splitlines(), strict=True) if old != new]
+    assert {new.split(":")[0].strip() for _, new in changed} <= {"LAB", "NOTEBOOK"}
+
+
+def test_a_template_that_does_not_name_the_lab_once_is_refused():
+    with pytest.raises(ValueError, match="LAB exactly once"):
+        workflow(get_lab("lab02"), template="env:\n  NOTEBOOK: x.ipynb\n")
+
+
+@pytest.mark.slow  # a CLI subprocess: about 1 s
+def test_the_classroom_command_prints_the_labs_workflow():
+    run = subprocess.run([sys.executable, "-m", "autograder", "classroom", "lab05"], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert run.returncode == 0 and run.stdout == workflow(get_lab("lab05"))
+    unknown = subprocess.run([sys.executable, "-m", "autograder", "classroom", "lab99"], capture_output=True,
+                             text=True, cwd=ROOT)
+    assert unknown.returncode == 2 and "known labs: lab01" in unknown.stderr
