@@ -34,7 +34,7 @@ weights: $(STAMP)  ## page weight of every built page (after `make book`)
 
 test: $(STAMP)  ## the whole suite: unit, autograder, notebooks (nbval) and the site in a browser
 	$(PY) -m autograder assign --check
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 
 test-colab: $(STAMP)  ## the Colab-like run: generated chapters and labs in a fresh venv (minutes)
 	$(PY) -m pytest -m colab tests/book/test_colab_run.py -s $(PYTEST_ARGS)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,23 +39,93 @@ def machine() -> str:
     )
 
 
-def report(name: str, figures: dict[str, Any], save: bool) -> None:
-    """Print the figures as the last JSON line.
+#: ``--save`` refuses figures measured while the 1-minute load average exceeded this, per core
+MAX_LOAD_PER_CORE = 0.5
 
-    With ``save`` they are also kept in ``results/<name>.json`` and the table of
-    all saved results, ``RESULTS.md`` (shown in the book's appendix), is rewritten.
+
+@dataclass(frozen=True)
+class Goal:
+    """A target one saved figure must meet, shown beside it in RESULTS.md (met or not)."""
+
+    figure: str
+    op: str  # "<=" or ">="
+    target: float
+    meaning: str
+
+    def met(self, figures: dict[str, Any]) -> bool | None:
+        value = figures.get(self.figure)
+        if not isinstance(value, (int, float)):
+            return None
+        return value <= self.target if self.op == "<=" else value >= self.target
+
+
+def add_save_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--save`` (keep the figures) and ``--noisy`` (keep them although the machine was busy, marked so)."""
+    parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
+    parser.add_argument("--noisy", action="store_true",
+                        help="with --save: keep figures measured on a busy machine, marked noisy")
+
+
+def conditions() -> dict[str, Any]:
+    """What the machine was doing: the 1-minute load average, the CPU count and the time."""
+    return {"load_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def busy(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether the load before or after the run was above :data:`MAX_LOAD_PER_CORE` per core."""
+    limit = MAX_LOAD_PER_CORE * (before["cpus"] or 1)
+    return max(before["load_1min"], after["load_1min"]) > limit
+
+
+def report(name: str, figures: dict[str, Any], args: argparse.Namespace, before: dict[str, Any],
+           goals: Sequence[Goal] = ()) -> None:
+    """Print the figures, with the conditions they were measured under, as the last JSON line.
+
+    With ``args.save`` they are also kept in ``results/<name>.json`` and the table of
+    all saved results, ``RESULTS.md`` (shown in the book's appendix), is rewritten;
+    a run on a busy machine is refused (exit 3) unless ``args.noisy``, which marks it.
     """
-    figures = {"benchmark": name, **figures, "machine": machine(), "date": time.strftime("%Y-%m-%d")}
+    after = conditions()
+    noisy = busy(before, after)
+    figures = {"benchmark": name, **figures, "machine": machine(), "date": time.strftime("%Y-%m-%d"),
+               "conditions": {"before": before, "after": after, "noisy": noisy},
+               "goals": [{**asdict(goal), "met": goal.met(figures)} for goal in goals]}
     line = json.dumps(figures)
-    if save:
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"{name}.json").write_text(line + "\n")
-        write_results_table()
     print(line)
+    if not args.save:
+        return
+    if noisy and not args.noisy:
+        raise SystemExit(
+            f"not saved: the load average was {before['load_1min']} before and {after['load_1min']} after the run "
+            f"on {before['cpus']} cores (limit {MAX_LOAD_PER_CORE} per core). Stop what else runs and measure "
+            "again, or pass --noisy to keep these figures marked as noisy.")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(line + "\n")
+    write_results_table()
+
+
+def _conditions_line(figures: dict[str, Any]) -> str:
+    cond = figures.get("conditions")
+    if not cond:
+        return "Conditions: not recorded (measured before the load was recorded; run the script again)."
+    before, after = cond["before"], cond["after"]
+    text = (f"Conditions: 1-minute load average {before['load_1min']} before and {after['load_1min']} after, "
+            f"on {before['cpus']} cores")
+    return text + (" — **noisy: the machine was busy, so times may be too slow**." if cond["noisy"] else ".")
+
+
+def _goal_rows(figures: dict[str, Any]) -> list[str]:
+    rows = []
+    for goal in figures.get("goals", []):
+        met = {True: "met", False: "**not met**", None: "not measured"}[goal["met"]]
+        value = figures.get(goal["figure"], "—")
+        rows.append(f"| {goal['meaning']} | {goal['op']} {goal['target']:g} | {value} | {met} |")
+    return rows
 
 
 def write_results_table() -> Path:
-    """Render every ``results/*.json`` as one markdown table per benchmark into RESULTS.md."""
+    """Render every ``results/*.json`` into RESULTS.md: per benchmark its conditions, goals and figures."""
     lines = [
         "<!-- Generated by benchmarks/_common.py from benchmarks/results/*.json; do not edit. -->",
         "",
@@ -65,10 +137,13 @@ def write_results_table() -> Path:
             "",
             f"Machine: {figures['machine']}.",
             "",
-            "| figure | value |",
-            "|---|---|",
+            _conditions_line(figures),
+            "",
         ]
-        skip = {"benchmark", "machine", "date"}
+        if goal_rows := _goal_rows(figures):
+            lines += ["| goal | target | measured | |", "|---|---|---|---|", *goal_rows, ""]
+        lines += ["| figure | value |", "|---|---|"]
+        skip = {"benchmark", "machine", "date", "conditions", "goals"}
         lines += [f"| `{key}` | {value} |" for key, value in figures.items() if key not in skip]
         lines.append("")
     out = RESULTS.parent / "RESULTS.md"

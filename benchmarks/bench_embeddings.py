@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import argparse
 
-from _common import best_time, machine, report
+from _common import Goal, add_save_arguments, best_time, conditions, machine, report
+
+GOALS = (
+    Goal("analogy_ratio", ">=", 5, "analogy evaluation: gensim's time over embedlab's"),
+    Goal("most_similar_ratio", ">=", 1, "most_similar: gensim's time over embedlab's"),
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--restrict", type=int, default=30_000)
-    parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
+    add_save_arguments(parser)
     args = parser.parse_args()
+    before = conditions()
 
     from gensim.models import KeyedVectors
     from gensim.test.utils import datapath
@@ -72,7 +78,7 @@ def main() -> None:
         "analogy_ratio": round(t_an_g / t_an_e, 2),
         "analogy_accuracy_embedlab": round(result.accuracy, 4),
         "analogy_accuracy_gensim": round(score, 4),
-    }, save=args.save)
+    }, args, before, GOALS)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ one-cell notebook (the fixed cost of starting a kernel in the bubblewrap
 sandbox: cgroup, tmpfs work dir, bwrap, setpriv), and the wall time of a batch
 of N submissions (copies of the solution) graded with 2 workers. In the sandbox
 the notebook's ``check()`` cells are a stub that does nothing.
-Goals: ratio <= 1.3, <= 10 s per submission, 100 submissions <= 10 min.
+Goals: ratio <= 1.3, <= 10 s per submission, 100 submissions <= 3 min (GOALS).
 The plain run gets the kernel settings the sandbox uses (Agg backend, one BLAS
 thread), so the ratio measures the grading overhead, not a different backend.
 Run: ``python benchmarks/bench_grading.py [--batch 100] [--repeats 3] [--save]``.
@@ -30,7 +30,13 @@ from autograder.grade import grade_submission
 from autograder.runner import KernelRunner
 from autograder.sandbox import Limits, isolation_note
 
-from _common import report
+from _common import Goal, add_save_arguments, conditions, report
+
+GOALS = (
+    Goal("ratio", "<=", 1.3, "grading time over plain execution of the lab 1 solution"),
+    Goal("batch_per_submission_s", "<=", 10, "seconds per submission in the batch"),
+    Goal("batch_s", "<=", 180, "seconds for 100 lab-1 submissions with 2 workers"),
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "lab01_token_embeddings.ipynb"
@@ -86,8 +92,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
+    add_save_arguments(parser)
     args = parser.parse_args()
+    before = conditions()
     print(f"sandbox: {isolation_note()}")
     plain, grade, start_plain, start_sandbox = [], [], [], []
     for _ in range(args.repeats):  # alternate, so background load hits both alike
@@ -111,7 +118,7 @@ def main() -> None:
                        "trivial_ratio": round(start_sandbox_s / start_plain_s, 3), "batch_n": args.batch,
                        "workers": args.workers,
                        "batch_s": round(batch_s, 1), "batch_per_submission_s": round(batch_s / max(args.batch, 1), 3),
-                       "sandbox": isolation_note()}, save=args.save)
+                       "sandbox": isolation_note()}, args, before, GOALS)
 
 
 if __name__ == "__main__":

@@ -22,15 +22,21 @@ import argparse
 import time
 
 import numpy as np
-from _common import best_time, machine, report
+from _common import Goal, add_save_arguments, best_time, conditions, machine, report
+
+GOALS = (
+    Goal("pca_ratio", ">=", 1.0, "PCA of 400k words: scikit-learn's time over embedlab's"),
+    Goal("pca_max_coordinate_difference", "<=", 1e-6, "largest coordinate difference from scikit-learn's PCA"),
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--k", type=int, default=10, help="neighbourhood size of the quality measures")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
+    add_save_arguments(parser)
     args = parser.parse_args()
+    before = conditions()
 
     from sklearn.decomposition import PCA
 
@@ -69,7 +75,7 @@ def main() -> None:
     figures.update(umap_second_fit_seconds=round(umap_second, 3), pca_embedlab_ms=round(1000 * t_ours, 2),
                    pca_sklearn_ms=round(1000 * t_sklearn, 2), pca_ratio=round(t_sklearn / t_ours, 3),
                    pca_max_coordinate_difference=max_diff)
-    report("projections", figures, args.save)
+    report("projections", figures, args, before, GOALS)
 
 
 if __name__ == "__main__":

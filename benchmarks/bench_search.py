@@ -21,7 +21,12 @@ import argparse
 import time
 
 import numpy as np
-from _common import best_time, machine, report
+from _common import Goal, add_save_arguments, best_time, conditions, machine, report
+
+GOALS = (
+    Goal("exact_5000_ratio_vs_best", ">=", 1.0, "exact top-10, 5k vectors: the best other library's time over ours"),
+    Goal("exact_100000_ratio_vs_best", ">=", 1.0, "exact top-10, 100k vectors: the best other's time over ours"),
+)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -117,12 +122,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=int, default=1000, help="queries for the ANN table")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
+    add_save_arguments(parser)
     args = parser.parse_args()
+    before = conditions()
     print(f"machine: {machine()}")
     figures = exact_top_k((5_000, 100_000), n_queries=100, k=10, repeat=args.repeat)
     figures |= ann_table(args.queries, k=10)
-    report("search", figures, save=args.save)
+    report("search", figures, args, before, GOALS)
 
 
 if __name__ == "__main__":

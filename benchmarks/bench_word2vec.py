@@ -31,7 +31,13 @@ import embedlab
 from embedlab.data import load_wordsim353, wikipedia_sentences
 from embedlab.word2vec import train_word2vec
 
-from _common import report
+from _common import Goal, add_save_arguments, conditions, report
+
+GOALS = (
+    Goal("words_per_s_ratio", ">=", 2.0, "words/s over gensim's, median over the seeds"),
+    Goal("ratio_min", ">=", 1.5, "words/s over gensim's, slowest seed"),
+    Goal("rho_margin", ">=", 0, "WordSim-353 rho minus gensim's"),
+)
 
 SETTINGS = dict(vector_size=100, window=5, min_count=5, negative=5, epochs=5, workers=2)
 
@@ -90,6 +96,7 @@ def compare(sentences, wordsim, seeds: int, change: dict | None = None, verbose:
     figures = {"words_per_s_ratio": round(float(np.median(ratios)), 3),
                "ratio_min": round(float(ratios.min()), 3), "ratio_max": round(float(ratios.max()), 3),
                "ratios": [round(float(r), 3) for r in ratios], **figures,
+               "rho_margin": round(figures["rho_embedlab"] - figures["rho_gensim"], 4),
                "load_min": min(loads), "load_max": max(loads)}
     if verbose:
         print(f"speed ratio embedlab / gensim: median {np.median(ratios):.2f} over {seeds} seeds "
@@ -123,8 +130,9 @@ def main() -> None:
     parser.add_argument("--steps", action="store_true", help="also time the steps to the fast trainer")
     parser.add_argument("--step-seeds", type=int, default=3, help="seeds per step (each next to gensim)")
     parser.add_argument("--per-pair-epochs", type=int, default=1, help="epochs for the slow per-pair steps")
-    parser.add_argument("--save", action="store_true", help="keep the figures in benchmarks/results/")
+    add_save_arguments(parser)
     args = parser.parse_args()
+    before = conditions()
 
     sentences = wikipedia_sentences()
     print(f"corpus: {len(sentences):,} sentences, {sum(map(len, sentences)):,} tokens; settings {SETTINGS}")
@@ -133,7 +141,7 @@ def main() -> None:
     figures = compare(sentences, wordsim, args.seeds)
     if args.steps:
         figures.update(steps(sentences, wordsim, args.step_seeds, args.per_pair_epochs))
-    report("word2vec", {**figures, "seeds": args.seeds}, save=args.save)
+    report("word2vec", {**figures, "seeds": args.seeds}, args, before, GOALS)
 
 
 if __name__ == "__main__":
