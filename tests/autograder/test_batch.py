@@ -12,7 +12,7 @@ from autograder.batch import grade_directory, spreadsheet_text, student_name, wr
 from autograder.labs import get_lab
 from autograder.sandbox import isolation_available
 
-from agtest_helpers import FAST, REPO_PROBE, ROOT, SOLUTION
+from agtest_helpers import FAST, FULL, REPO_PROBE, ROOT, SOLUTION
 
 HYPERLINK = '=HYPERLINK("x.example","y")'  # a file name cannot hold the "//" of a full URL
 slow_notebooks = [pytest.mark.slow, pytest.mark.notebooks]
@@ -139,5 +139,5 @@ def test_a_graded_row_in_a_formula_named_folder_keeps_numeric_points(tmp_path):
     (row,) = _read_csv(tmp_path / "gradebook.csv")
     assert row["student"] == "'+cmd" and row["lab"] == "lab01"
     exercises = [ex.name for ex in get_lab("lab01").exercises]
-    assert float(row["score"]) == sum(float(row[name]) for name in exercises) == 12
+    assert float(row["score"]) == sum(float(row[name]) for name in exercises) == FULL
     assert int(row["seed"]) >= 0 and float(row["percent"]) == 100

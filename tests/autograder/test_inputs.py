@@ -20,7 +20,7 @@ from autograder import sandbox
 from autograder.__main__ import main
 from autograder.inputs import MAX_NOTEBOOK_BYTES, UnsafeInput, read_submission, safe_output
 
-from agtest_helpers import ROOT, SOLUTION
+from agtest_helpers import FULL, ROOT, SOLUTION
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +101,7 @@ def test_without_a_sandbox_grading_is_refused_unless_allowed(tmp_path, capsys, m
     code = main(["grade", str(tmp_path / "lab01_x.ipynb"), "--json", str(tmp_path / "r.json")])
     assert code == 2 and "refusing to grade without a sandbox" in capsys.readouterr().err
     data = json.loads((tmp_path / "r.json").read_text())
-    assert data["score"] == 0 and data["max_score"] == 12 and data["isolation"]["isolated"] is False
+    assert data["score"] == 0 and data["max_score"] == FULL and data["isolation"]["isolated"] is False
 
 
 @pytest.mark.slow

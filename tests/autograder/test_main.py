@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import nbformat
 import pytest
 
-from agtest_helpers import LAB, ROOT, SOLUTION
+from agtest_helpers import FULL, LAB, ROOT, SOLUTION
 
 FAST = ["--cell-timeout", "20", "--call-timeout", "5", "--total-timeout", "120"]
 
@@ -47,10 +47,10 @@ def test_solution_scores_full_marks_with_json_and_junit(tmp_path):
     report, junit = tmp_path / "r.json", tmp_path / "r.xml"
     result = run("grade", str(SOLUTION), "--json", str(report), "--junit", str(junit), *FAST)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "score: 12/12"
+    assert result.stdout.strip().splitlines()[-1] == f"score: {FULL:g}/{FULL:g}"
     data = json.loads(report.read_text())
     assert set(data) == {"lab", "score", "max_score", "exercises", "errors", "seed", "grader_version", "isolation"}
-    assert data["lab"] == "lab01" and data["score"] == data["max_score"] == 12 and data["errors"] == []
+    assert data["lab"] == "lab01" and data["score"] == data["max_score"] == FULL and data["errors"] == []
     assert data["grader_version"] == metadata.version("embedlab") and isinstance(data["seed"], int)
     assert "isolated" in data["isolation"]
     assert {"name", "score", "max_score", "passed", "status", "feedback"} == set(data["exercises"][0])
@@ -59,7 +59,7 @@ def test_solution_scores_full_marks_with_json_and_junit(tmp_path):
     summary = run("summary", str(report))
     assert summary.returncode == 0 and "| cos_sim | 2/2 | ✅ |" in summary.stdout
     classroom = json.loads(base64.b64decode(run("summary", str(report), "--format", "classroom").stdout))
-    assert classroom["max_score"] == 12 and sum(t["score"] for t in classroom["tests"]) == 12
+    assert classroom["max_score"] == FULL and sum(t["score"] for t in classroom["tests"]) == FULL
 
 
 @pytest.mark.slow
