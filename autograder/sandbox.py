@@ -56,6 +56,10 @@ VIEW_MOUNT = "/opt/course"  # where the kernel finds the course view (PYTHONPATH
 _DEVICES = ("null", "zero", "random", "urandom")
 _ETC_FILES = ("ld.so.cache", "localtime", "fonts")
 _NAMESPACES = ["--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+#: address space a process may reserve beyond ``Limits.memory_mb``: libraries, thread stacks and allocator
+#: arenas reserve far more than they use (a lab-1 kernel: 1.25 GB reserved, 0.3 GB used), so a cap of the
+#: address space at ``memory_mb`` itself starved every kernel under ``--memory-mb 1024`` (issue 18)
+ADDRESS_SPACE_HEADROOM_MB = 1024
 _SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all",
             "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
 
@@ -71,7 +75,7 @@ class Limits:
     cell_timeout: float = 30.0
     call_timeout: float = 10.0
     total_timeout: float = 300.0
-    memory_mb: int = 2048  # per process (address space) and, with a cgroup, for the whole kernel
+    memory_mb: int = 2048  # with a cgroup, for the whole kernel; per process: address space, plus headroom
     file_mb: int = 64  # largest file the kernel may write
     disk_mb: int = 256  # size of the kernel's work dir (tmpfs)
     processes: int = 64  # processes + threads of one kernel
@@ -291,7 +295,7 @@ def _rlimits(limits: Limits, per_uid_nproc: bool) -> list[str]:
     """``prlimit`` options. ``per_uid_nproc``: cap processes with RLIMIT_NPROC, which counts every process
     of the user (all sandboxes share ``nobody``); only for an isolated kernel without a cgroup (unisolated,
     the grader's own user may already run more processes than that)."""
-    opts = [f"--as={limits.memory_mb << 20}", f"--cpu={int(limits.total_timeout) + 30}",
+    opts = [f"--as={(limits.memory_mb + ADDRESS_SPACE_HEADROOM_MB) << 20}", f"--cpu={int(limits.total_timeout) + 30}",
             f"--fsize={limits.file_mb << 20}", "--core=0", "--nofile=256"]
     if per_uid_nproc:
         opts.append(f"--nproc={limits.processes}")
