@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
+import inspect
 import io
 from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
 
-from .judge import ExerciseResult, Failure, call_text, expected_plain, judge_case, judge_mutation
+from .diagnosis import call_text, diagnose
+from .judge import ExerciseResult, Failure, expected_plain, judge_case, judge_mutation
 from .kernel_side import encode
 from .loops import CodeIndex, LoopFinding
 from .protocol import call_outcomes, values_outcome
@@ -51,7 +54,7 @@ def _values(exercise: Exercise, ask: Ask) -> list[Failure | None]:
     failures: list[Failure | None] = []
     for name, expected, value in zip(exercise.targets, exercise.reference(), values, strict=True):
         failure = judge_case(exercise, Case(), expected_plain(expected), {"value": value})
-        failures.append(failure and Failure(f"`{name}` {failure.message}", failure.targeted, failure.crashed))
+        failures.append(failure and dataclasses.replace(failure, message=f"`{name}` {failure.message}"))
     return failures
 
 
@@ -82,17 +85,29 @@ def evaluate(exercise: Exercise, rng: np.random.Generator, ask: Ask, code: CodeI
         return score_exercise(exercise, _values(exercise, ask))
     (target,) = exercise.targets
     cases = draw_cases(exercise, rng)
-    failures = _calls(exercise, cases, ask, code.params(target) if code else [])
+    failures = _calls(exercise, cases, ask, _param_names(exercise, code))
     loop = code.loop_in(target) if code is not None and exercise.forbid_loops else None
     helpers = sorted(code.helpers(target) & set(broken)) if code is not None else []
     return score_exercise(exercise, failures, cases, loop, helpers)
 
 
+def _param_names(exercise: Exercise, code: CodeIndex | None) -> list[str]:
+    """The target's parameter names: the submission's own (from its code), else the reference's, which
+    the lab's stub repeats; ``check()`` and the grader name a changed argument alike."""
+    names = code.params(exercise.targets[0]) if code is not None else []
+    if names:
+        return names
+    try:
+        return list(inspect.signature(exercise.reference).parameters)
+    except (TypeError, ValueError):  # a builtin without a signature: arguments are named by number
+        return []
+
+
 def score_exercise(exercise: Exercise, failures: list[Failure | None], cases: list[Case] | None = None,
                    loop: LoopFinding | None = None, broken_helpers: Collection[str] = ()) -> ExerciseResult:
     """Points in proportion to the cases passed (halved for a loop); feedback a student can act on:
-    the most telling failure, the failing input when it is small, the hint on its own line
-    only when no targeted message applies."""
+    the diagnosis across the failing cases (:func:`autograder.diagnosis.diagnose`), the failing input
+    when it is small, the hint on its own line only when no targeted message applies."""
     n = len(failures)
     bad = [(i, f) for i, f in enumerate(failures) if f is not None]
     fraction = (n - len(bad)) / n if n else 0.0
@@ -105,7 +120,7 @@ def score_exercise(exercise: Exercise, failures: list[Failure | None], cases: li
             f"values correct; loses half the points for looping over the data: {loop_note}"
         return ExerciseResult(exercise.name, score, float(exercise.points), "passed" if not loop else "failed",
                               feedback)
-    index, chosen = next(((i, f) for i, f in bad if f.targeted), bad[0])
+    index, chosen = diagnose(exercise, failures, cases)
     line = f"{n - len(bad)}/{n} cases pass. {chosen.message}"
     shown = call_text(exercise.targets[0], cases[index]) if cases and exercise.kind == "function" else None
     if shown:

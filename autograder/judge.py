@@ -3,16 +3,20 @@
 Answers arrive as validated plain data (see :mod:`autograder.protocol`) and are
 coerced to numpy arrays, floats, strings and lists here before any comparison,
 so no object from the submission can decide whether it is equal to anything.
-Every value that is not a finite number of a sane size (NaN, inf, an integer of
-70 bits, a ragged array) is judged wrong with a message, never an exception.
-Messages say what differs, with enough digits to see it.
+A 0-d array counts as the number it holds, as a numpy scalar does. Every value
+that is not a finite number of a sane size (NaN, inf, an integer of 70 bits, a
+ragged array) is judged wrong with a message, never an exception. Messages say
+what differs, with enough digits to see it: which value of a tuple, which
+positions of an index or label array, how to turn a list into the array that is
+expected. Which case's message the feedback shows, or which near miss explains
+them all, is decided across the cases by :mod:`autograder.diagnosis`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,8 +26,8 @@ from .protocol import GRADER_ERRORS, bounded
 from .safetext import clean
 from .spec import Case, Exercise
 
-__all__ = ["ExerciseResult", "Failure", "call_text", "equal", "expected_plain", "judge_case", "judge_mutation",
-           "to_plain"]
+__all__ = ["ExerciseResult", "Failure", "equal", "expected_plain", "in_canonical_form", "judge_case",
+           "judge_mutation", "to_plain"]
 
 
 @dataclass
@@ -48,11 +52,16 @@ class ExerciseResult:
 @dataclass(frozen=True)
 class Failure:
     """Why one case failed. ``targeted``: the message names the mistake (no hint needed);
-    ``crashed``: the code raised, hung or killed its kernel instead of returning."""
+    ``crashed``: the code raised, hung or killed its kernel instead of returning;
+    ``compared``: it returned a value that was compared and found wrong, ``answer`` (plain, in the
+    canonical form), which the diagnosis across cases compares with the near misses
+    (:mod:`autograder.diagnosis`)."""
 
     message: str
     targeted: bool = False
     crashed: bool = False
+    answer: Any = field(default=None, compare=False, repr=False)
+    compared: bool = field(default=False, compare=False, repr=False)
 
 
 class _Opaque(str):
@@ -63,6 +72,9 @@ _MAX_CELLS = 200_000
 
 
 def _array(data: Any, shape: Any) -> Any:
+    """An array from its encoding; a 0-d array is the number (or string) it holds, as a numpy scalar is."""
+    if shape == [] and not isinstance(data, (list, dict)):
+        return to_plain(data)
     try:
         arr = np.array(data)
     except (ValueError, TypeError, OverflowError, MemoryError):
@@ -176,39 +188,100 @@ def equal(expected: Any, got: Any, rtol: float, atol: float) -> bool:
 
 # -- messages -------------------------------------------------------------------------------------
 
-def _tuple_message(expected: list, got: Any, rtol: float, atol: float) -> Failure | None:
-    """Several values expected at once (a tuple): one array instead, a wrong count, or the wrong one."""
-    k = len(expected)
-    arr = got if isinstance(got, np.ndarray) else None
-    if arr is not None and arr.ndim >= 1 and arr.shape[0] == k:
-        inside = all(equal(e, g, rtol, atol) for e, g in zip(expected, list(arr), strict=True))
-        return Failure(f"returned one array of shape {arr.shape} where {k} separate values are expected: "
+def _sequence_message(expected: list, got: Any, rtol: float, atol: float) -> Failure | None:
+    """A list, or several values at once (a tuple, when any of them is an array or a list): one
+    stacked array instead, a wrong count, or which one differs and how."""
+    k, several = len(expected), any(isinstance(e, (list, np.ndarray)) for e in expected)
+    if several and isinstance(got, np.ndarray) and got.ndim >= 1 and got.shape[0] == k:
+        inside = all(equal(e, g, rtol, atol) for e, g in zip(expected, list(got), strict=True))
+        return Failure(f"returned one array of shape {got.shape} where {k} separate values are expected: "
                        f"return them as a tuple (`return a, b`), not stacked into one array"
                        + (" (the values inside are right)." if inside else "."), targeted=True)
-    if isinstance(got, list) and len(got) != k:
-        return Failure(f"returned {len(got)} values, expected {k}.", targeted=True)
-    if isinstance(got, list):
-        wrong = [i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if not equal(e, g, rtol, atol)]
-        if wrong:
-            inner = _message(expected[wrong[0]], got[wrong[0]], rtol, atol)
-            return Failure(f"value {wrong[0] + 1} of the {k} it returned is wrong: {inner.message}", inner.targeted)
+    if not isinstance(got, list):
+        return None
+    if len(got) != k:
+        return Failure(f"returned {len(got)} values, expected {k}." if several else
+                       f"returned a list of {len(got)} items, expected {k} items.", targeted=several)
+    for i, (e, g) in enumerate(zip(expected, got, strict=True)):
+        if equal(e, g, rtol, atol):
+            continue
+        if not several and not isinstance(g, (list, np.ndarray)):
+            return Failure(f"item {i + 1} of the list is {_short(g)}, expected {_short(e)}.")
+        inner = _message(e, g, rtol, atol)
+        where = f"value {i + 1} of the {k} it returned" if several else f"item {i + 1} of the list"
+        return Failure(f"{where} is wrong: {inner.message}", inner.targeted)
     return None
 
 
-def _list_message(expected: list, got: list, rtol: float, atol: float) -> Failure:
-    if len(got) != len(expected):
-        return Failure(f"returned a list of {len(got)} items, expected {len(expected)} items.")
-    for i, (e, g) in enumerate(zip(expected, got, strict=True)):
-        if not equal(e, g, rtol, atol):
-            return Failure(f"item {i + 1} of the list is {_short(g)}, expected {_short(e)}.")
-    return Failure(f"returned {describe(got)}, expected {describe(expected)}.")
+def _stacked(items: list) -> np.ndarray | None:
+    """What ``np.array(items)`` makes of a list of numbers or arrays (None if it cannot)."""
+    try:
+        arr = np.array(items, dtype=np.float64)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return arr if arr.size <= _MAX_CELLS else None
+
+
+def _list_for_array_message(expected: np.ndarray, got: list, rtol: float, atol: float) -> Failure:
+    """A list or tuple where one array is expected: wrap it, or stack its parts as columns, whichever fits."""
+    rows = _stacked(got)
+    if rows is not None and rows.ndim == 2 and rows.T.shape == expected.shape \
+            and (rows.shape != expected.shape or equal(expected, rows.T, rtol, atol)):
+        inside = " (the values inside are right)" if equal(expected, rows.T, rtol, atol) else ""
+        return Failure(f"returned {len(got)} separate arrays (a tuple or list){inside}: they are the columns of "
+                       f"one array of shape {expected.shape}, so stack them with np.stack([...], axis=1) "
+                       f"(np.array(...) would make them its rows).", targeted=True)
+    if rows is not None and rows.shape == expected.shape:
+        inside = " (the values inside are right)" if equal(expected, rows, rtol, atol) else ""
+        return Failure(f"returned a Python list{inside}: wrap it with np.array(...).", targeted=True)
+    return Failure(f"returned a list of {len(got)} items where an array of shape {expected.shape} is expected.",
+                   targeted=True)
+
+
+_SHOWN_CELLS = 12  # an array this small is shown whole in a message
+
+
+def _listed(arr: np.ndarray) -> str:
+    """A small array as a nested list, floats with 4 significant digits: ``[0.25, 1, 3]``."""
+    def text(item: Any) -> str:
+        if isinstance(item, list):
+            return f"[{', '.join(text(i) for i in item)}]"
+        return f"{item:.4g}" if isinstance(item, float) else repr(item)
+    return text(arr.tolist())
+
+
+def _positions_message(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> Failure:
+    """Whole numbers (indices, labels, counts) or strings: where they differ, not by how much."""
+    if expected.dtype.kind != "U" and got.dtype.kind == "f" and not np.all(got == np.round(got)):
+        fraction = got[got != np.round(got)].flat[0]
+        return Failure(f"returned fractional numbers (such as {fraction:.4g}) where whole numbers are expected "
+                       f"(indices, labels or counts, not scores).", targeted=True)
+    where = [tuple(int(n) for n in p) if expected.ndim > 1 else int(p[0])
+             for p in np.argwhere(got != expected if expected.dtype.kind == "U"
+                                  else ~np.isclose(got, expected, rtol, atol))]
+    if expected.ndim == 1 and expected.size <= _SHOWN_CELLS:
+        at = ", ".join(str(p) for p in where[:-1]) + (" and " if len(where) > 1 else "") + str(where[-1])
+        return Failure(f"returned {_listed(got)}, expected {_listed(expected)}: they differ at index {at}.")
+    first = where[0]
+    return Failure(f"{len(where)} of {expected.size} entries differ; the first at index {first}: "
+                   f"{got[first]}, expected {expected[first]}.")
+
+
+def _values_message(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> Failure:
+    """Arrays of the right shape with other values (small ones shown whole)."""
+    if expected.dtype.kind in "biuU":
+        return _positions_message(expected, got, rtol, atol)
+    largest = f"largest difference {np.max(np.abs(got.astype(np.float64) - expected)):.3g}"
+    if expected.size <= _SHOWN_CELLS:
+        return Failure(f"returned {_listed(got)}, expected {_listed(expected)} ({largest}).")
+    return Failure(f"wrong values ({largest}).")
 
 
 def _message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 1e-6) -> Failure:
-    if isinstance(expected, list) and expected and all(isinstance(e, (list, np.ndarray)) for e in expected):
-        several = _tuple_message(expected, got, rtol, atol)
-        if several:
-            return several
+    if isinstance(expected, list) and expected:
+        listed = _sequence_message(expected, got, rtol, atol)
+        if listed:
+            return listed
     if got is None:
         return Failure("returned None: did you forget `return`?", targeted=True)
     if isinstance(got, _Opaque) and got == "missing":
@@ -222,7 +295,7 @@ def _message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 1e-6) ->
         return Failure(f"returned an array of shape {arr.shape} instead of a number: "
                        f"convert it with float(...) or .item().", targeted=True)
     if isinstance(expected, np.ndarray) and isinstance(got, list):
-        return Failure("returned a Python list: wrap it with np.array(...).", targeted=True)
+        return _list_for_array_message(expected, got, rtol, atol)
     if isinstance(expected, np.ndarray) and arr is not None and arr.shape != expected.shape:
         hint = " (transposed: check the axis)" if arr.shape == expected.shape[::-1] else ""
         return Failure(f"returned an array of shape {arr.shape}, expected shape {expected.shape}{hint}.",
@@ -230,30 +303,16 @@ def _message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 1e-6) ->
     if _is_number(expected) and _is_number(got):
         a, b = _two_numbers(float(got), float(expected))
         return Failure(f"returned {a}, expected {b}.")
-    if isinstance(expected, np.ndarray) and arr is not None:
-        return Failure(f"wrong values (largest difference {np.max(np.abs(arr - expected)):.3g}).")
-    if isinstance(expected, list) and isinstance(got, list):
-        return _list_message(expected, got, rtol, atol)
+    if isinstance(expected, np.ndarray) and isinstance(got, np.ndarray) and got.shape == expected.shape:
+        if (got.dtype.kind == "U") == (expected.dtype.kind == "U"):
+            return _values_message(expected, got, rtol, atol)
+        kinds = ("strings" if got.dtype.kind == "U" else "numbers", "strings" if arr is not None else "numbers")
+        return Failure(f"returned an array of {kinds[0]}, expected an array of {kinds[1]} (shape {got.shape}).",
+                       targeted=True)
     return Failure(f"returned {describe(got)}, expected {describe(expected)}.")
 
 
-def _arg_text(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        body = np.array2string(value, separator=", ", precision=6, threshold=10**6, max_line_width=10**6)
-        return f"np.array({' '.join(body.split())})"
-    if isinstance(value, (list, tuple)):
-        inner = ", ".join(_arg_text(v) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    return repr(value)
-
-
-def call_text(target: str, case: Case, limit: int = 300) -> str | None:
-    """``target(args...)`` to paste into the notebook, or None when the input is too big to show."""
-    text = f"{target}({', '.join(_arg_text(a) for a in case.args)})"
-    return text if len(text) <= limit else None
-
-
-def _canonical(exercise: Exercise, value: Any) -> Any:
+def in_canonical_form(exercise: Exercise, value: Any) -> Any:
     """``value`` in the exercise's canonical form (unchanged without one, or if the mapping fails)."""
     if exercise.canonical is None:
         return value
@@ -264,7 +323,8 @@ def _canonical(exercise: Exercise, value: Any) -> Any:
 
 
 def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> Failure | None:
-    """``None`` when the student's outcome for ``case`` is right, else why not."""
+    """``None`` when the student's outcome for ``case`` is right, else why not (a wrong value keeps the
+    answer, for the near misses, which are weighed across all the cases)."""
     error = outcome.get("error")
     if error and error["type"] in GRADER_ERRORS:  # no answer at all (timeout, crash, unreadable reply)
         return Failure(error["message"], crashed=True)
@@ -277,24 +337,15 @@ def judge_case(exercise: Exercise, case: Case, expected: Any, outcome: dict) -> 
         where = f" in your helper `{error['where']}`" if error.get("where") else ""
         text = f": {error['message']}" if error.get("message") else ""
         return Failure(f"raised {error['type']}{where}{text}", crashed=True)
-    got = _canonical(exercise, to_plain(outcome.get("value")))
-    expected = _canonical(exercise, expected)
+    got = in_canonical_form(exercise, to_plain(outcome.get("value")))
+    expected = in_canonical_form(exercise, expected)
     if equal(expected, got, exercise.rtol, exercise.atol):
         if exercise.check_stdout:
             message = exercise.check_stdout(case, expected, str(outcome.get("stdout", "")))
             return Failure(clean(message, 400), targeted=True) if message else None
         return None
-    for near in exercise.near_misses:
-        if equal(_canonical(exercise, _near_miss_answer(near, case)), got, exercise.rtol, exercise.atol):
-            return Failure(near.message, targeted=True)
-    return _message(expected, got, exercise.rtol, exercise.atol)
-
-
-def _near_miss_answer(near, case: Case) -> Any:
-    try:
-        return expected_plain(near.wrong(*case.args))
-    except Exception:  # a near miss undefined on this input simply does not match
-        return _Opaque("no answer")
+    failure = _message(expected, got, exercise.rtol, exercise.atol)
+    return Failure(failure.message, failure.targeted, answer=got, compared=True)
 
 
 def judge_mutation(case: Case, outcome: dict, params: list[str]) -> Failure | None:

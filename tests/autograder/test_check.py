@@ -130,3 +130,21 @@ def test_in_ipython_the_verdict_has_a_plain_text_version(monkeypatch):
 def test_the_exercise_name_is_printed_once(capsys):
     check("cos_sim", lambda u, v: 0.25)
     assert capsys.readouterr().out.count("cos_sim") == 2  # the title and the failing input, no `cos_sim` prefix
+
+
+def test_a_zero_dimensional_array_for_a_float_is_converted_not_zeroed(capsys):
+    check("cos_sim", lambda u, v: np.array(cos_sim(u, v)))
+    assert capsys.readouterr().out.startswith("✅ cos_sim: correct")
+
+
+def test_a_changed_argument_is_named_as_the_cli_names_it(capsys):
+    exercise = find_exercise("sgd_step")
+
+    def sgd_step(w_in, w_out, centers, contexts, negatives, lr):
+        result = exercise.reference(w_in, w_out, centers, contexts, negatives, lr)
+        w_in[...] = result[0]
+        return result
+
+    check("sgd_step", sgd_step)
+    out = capsys.readouterr().out
+    assert "changed its argument `w_in` in place" in out and "number 1" not in out, out

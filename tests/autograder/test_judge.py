@@ -183,7 +183,7 @@ def test_mutating_arguments_fails_where_the_lab_forbids_it():
         return result
 
     result = judge_in_process(ex, (in_place,))
-    assert result.score == 0 and "changed its argument number 1 in place" in result.feedback
+    assert result.score == 0 and "changed its argument `w_in` in place" in result.feedback, result.feedback
     assert judge_in_process(ex, (ex.reference,)).passed
 
 
@@ -204,3 +204,77 @@ def test_a_canonical_form_is_applied_to_both_sides_and_never_raises():
     assert judge_case(exercise, Case(), expected, {"value": encode(np.array([1.0, 2.0]))}) is not None
     # a value the mapping cannot take is compared as it is (and judged wrong), not a crash
     assert judge_case(exercise, Case(), expected, {"value": encode("a string")}) is not None
+
+
+# -- issue 17: answers a student could reasonably give, messages that say what really differs ---------------
+
+def test_a_zero_dimensional_array_or_a_numpy_scalar_is_a_number():
+    for value, number in ((np.array(0.5), 0.5), (np.float32(0.5), 0.5), (np.array(3), 3), (np.int64(3), 3)):
+        plain = roundtrip(value)
+        assert plain == number and type(plain) is type(number), (value, plain)
+    assert _judge_value(encode(np.array(0.5))) is None
+    assert _judge_value(encode(np.array([0.5]))) is not None  # a 1-element array is still not a number
+
+
+def test_a_wrong_array_inside_a_tuple_with_a_number_says_what_differs():
+    ex = get_lab("lab02").exercise("sgd_step")
+
+    def one_row_off(*args):
+        w_in, w_out, loss = ex.reference(*args)
+        w_in[0] += 0.5
+        return w_in, w_out, loss
+
+    result = judge_in_process(ex, (one_row_off,))
+    assert "value 1 of the 3 it returned is wrong: wrong values (largest difference 0.5" in result.feedback, \
+        result.feedback
+    assert "expected an array of shape" not in result.feedback
+
+
+def _project_exercise():
+    return get_lab("lab04").exercise("project_onto")
+
+
+def _unit(a):
+    return a / np.linalg.norm(a)
+
+
+def test_two_columns_returned_as_a_tuple_are_told_to_stack_them_as_columns():
+    def as_tuple(X, u, v):
+        return X @ _unit(u), X @ _unit(v)
+
+    result = judge_in_process(_project_exercise(), (as_tuple,))
+    assert "np.stack([...], axis=1)" in result.feedback and "the values inside are right" in result.feedback, \
+        result.feedback
+    assert "wrap it with np.array" not in result.feedback
+
+
+def test_a_list_of_the_right_shape_is_told_to_wrap_it():
+    def as_list(X, u, v):
+        return np.stack([X @ _unit(u), X @ _unit(v)], axis=1).tolist()
+
+    result = judge_in_process(_project_exercise(), (as_list,))
+    assert "wrap it with np.array(...)" in result.feedback and "the values inside are right" in result.feedback
+
+
+def test_index_answers_say_which_positions_differ_not_a_numeric_difference():
+    ex = get_lab("lab05").exercise("cosine_top_k")
+    expected = expected_plain(np.array([4, 0, 7]))
+    failure = judge_case(ex, Case(), expected, {"value": encode(np.array([4, 7, 0]))})
+    assert failure.message == "returned [4, 7, 0], expected [4, 0, 7]: they differ at index 1 and 2."
+    failure = judge_case(ex, Case(), expected, {"value": encode(np.array([0.97, 0.5, 0.1]))})
+    assert "largest difference" not in failure.message and "whole numbers" in failure.message
+
+
+def test_long_index_answers_name_the_first_differing_position():
+    ex = get_lab("lab05").exercise("cosine_top_k")
+    got = np.arange(40)
+    got[[7, 30]] = got[[30, 7]]
+    failure = judge_case(ex, Case(), expected_plain(np.arange(40)), {"value": encode(got)})
+    assert failure.message == "2 of 40 entries differ; the first at index 7: 30, expected 7."
+
+
+def test_numpy_strings_and_numbers_in_the_failing_input_are_shown_plain():
+    from autograder.diagnosis import call_text
+
+    text = call_text("bm25_score", Case(([np.str_("city"), "cat"], np.float64(1.5), np.int64(3))))
+    assert text == "bm25_score(['city', 'cat'], 1.5, 3)"
