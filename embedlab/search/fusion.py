@@ -10,6 +10,7 @@ query and mixes them with a weight chosen on a development split.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from fractions import Fraction
 
 import numpy as np
 
@@ -21,12 +22,15 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[Hashable]], k: float = 60
 
     Ranks start at 1 (the best document of each ranking adds ``1 / (k + 1)``).
     The result is ordered best first; equal scores keep the order of first appearance.
+    The sums are exact (fractions) so that a true tie, such as 1/3 + 1/8 and 1/4 + 1/8 + 1/12 with
+    k = 1, stays a tie instead of being broken by the last bit of a float sum; the scores returned are
+    floats.
     """
-    fused: dict[Hashable, float] = {}
+    fused: dict[Hashable, Fraction] = {}
     for ranking in rankings:
         for rank, doc in enumerate(ranking, start=1):
-            fused[doc] = fused.get(doc, 0.0) + 1.0 / (k + rank)
-    return dict(sorted(fused.items(), key=lambda item: -item[1]))
+            fused[doc] = fused.get(doc, 0) + 1 / (Fraction(k) + rank)
+    return {doc: float(score) for doc, score in sorted(fused.items(), key=lambda item: -item[1])}
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:

@@ -181,6 +181,21 @@ def test_reciprocal_rank_fusion_counts_ranks_from_one():
     assert next(iter(fused)) == 1
 
 
+def test_reciprocal_rank_fusion_keeps_a_true_tie_in_order_of_first_appearance():
+    """With k = 1, "a" (ranks 11, 2, 11) and "b" (ranks 5, 2) both score exactly 1/2, but float sums in
+    ranking order give a 0.49999999999999994 and b 0.5: a float fusion puts b first, an exact one a."""
+    filler = [f"f{i}" for i in range(10)]
+    rankings = [[*filler, "a"], ["x", "a", "y", "z", "b"], ["c", "b", *filler[:8], "a"]]
+    float_sums: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            float_sums[doc] = float_sums.get(doc, 0.0) + 1.0 / (1 + rank)
+    assert float_sums["a"] < float_sums["b"]  # the float order, which the fusion must not follow
+    fused = reciprocal_rank_fusion(rankings, k=1)
+    assert list(fused).index("a") < list(fused).index("b")
+    assert fused["a"] == fused["b"] == 0.5
+
+
 def test_weighted_sum_rescales_each_system_per_query():
     dense, keyword = np.array([[0.2, 0.4, 0.3]]), np.array([[10.0, 0.0, 5.0]])
     np.testing.assert_allclose(weighted_sum(dense, keyword, 0.5), [[0.5, 0.5, 0.5]])
