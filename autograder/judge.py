@@ -250,6 +250,10 @@ def _listed(arr: np.ndarray) -> str:
     return text(arr.tolist())
 
 
+def _elements(arr: np.ndarray) -> str:
+    return "strings" if arr.dtype.kind == "U" else "numbers"
+
+
 def _positions_message(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> Failure:
     """Whole numbers (indices, labels, counts) or strings: where they differ, not by how much."""
     if expected.dtype.kind != "U" and got.dtype.kind == "f" and not np.all(got == np.round(got)):
@@ -261,7 +265,8 @@ def _positions_message(expected: np.ndarray, got: np.ndarray, rtol: float, atol:
                                   else ~np.isclose(got, expected, rtol, atol))]
     if expected.ndim == 1 and expected.size <= _SHOWN_CELLS:
         at = ", ".join(str(p) for p in where[:-1]) + (" and " if len(where) > 1 else "") + str(where[-1])
-        return Failure(f"returned {_listed(got)}, expected {_listed(expected)}: they differ at index {at}.")
+        index = "indices" if len(where) > 1 else "index"
+        return Failure(f"returned {_listed(got)}, expected {_listed(expected)}: they differ at {index} {at}.")
     first = where[0]
     return Failure(f"{len(where)} of {expected.size} entries differ; the first at index {first}: "
                    f"{got[first]}, expected {expected[first]}.")
@@ -306,9 +311,8 @@ def _message(expected: Any, got: Any, rtol: float = 1e-5, atol: float = 1e-6) ->
     if isinstance(expected, np.ndarray) and isinstance(got, np.ndarray) and got.shape == expected.shape:
         if (got.dtype.kind == "U") == (expected.dtype.kind == "U"):
             return _values_message(expected, got, rtol, atol)
-        kinds = ("strings" if got.dtype.kind == "U" else "numbers", "strings" if arr is not None else "numbers")
-        return Failure(f"returned an array of {kinds[0]}, expected an array of {kinds[1]} (shape {got.shape}).",
-                       targeted=True)
+        return Failure(f"returned an array of {_elements(got)}, expected an array of {_elements(expected)} "
+                       f"(shape {got.shape}).", targeted=True)
     return Failure(f"returned {describe(got)}, expected {describe(expected)}.")
 
 

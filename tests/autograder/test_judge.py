@@ -260,7 +260,7 @@ def test_index_answers_say_which_positions_differ_not_a_numeric_difference():
     ex = get_lab("lab05").exercise("cosine_top_k")
     expected = expected_plain(np.array([4, 0, 7]))
     failure = judge_case(ex, Case(), expected, {"value": encode(np.array([4, 7, 0]))})
-    assert failure.message == "returned [4, 7, 0], expected [4, 0, 7]: they differ at index 1 and 2."
+    assert failure.message == "returned [4, 7, 0], expected [4, 0, 7]: they differ at indices 1 and 2."
     failure = judge_case(ex, Case(), expected, {"value": encode(np.array([0.97, 0.5, 0.1]))})
     assert "largest difference" not in failure.message and "whole numbers" in failure.message
 
@@ -278,3 +278,13 @@ def test_numpy_strings_and_numbers_in_the_failing_input_are_shown_plain():
 
     text = call_text("bm25_score", Case(([np.str_("city"), "cat"], np.float64(1.5), np.int64(3))))
     assert text == "bm25_score(['city', 'cat'], 1.5, 3)"
+
+
+def test_strings_where_numbers_are_expected_say_so():
+    failure = judge_case(COS_SIM, Case(), expected_plain(np.array([1.0, 2.0])), {"value": encode(np.array(["a", "b"]))})
+    assert failure.message == "returned an array of strings, expected an array of numbers (shape (2,))."
+
+
+def test_small_float_arrays_are_shown_whole():
+    failure = judge_case(COS_SIM, Case(), expected_plain(np.array([0.5, 0.25])), {"value": encode(np.array([0.5, 0.3]))})
+    assert failure.message == "returned [0.5, 0.3], expected [0.5, 0.25] (largest difference 0.05)."
