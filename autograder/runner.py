@@ -1,8 +1,11 @@
 """Execute code in the sandboxed kernel: per-cell timeouts, an output cap, recovery from crashes.
 
 A cell that raises is recorded and execution goes on. When a cell times out
-or kills the kernel (``os._exit``), the kernel is restarted and the cells that
-ran fine before are replayed silently, so one bad cell costs only its own exercise.
+or kills the kernel (``os._exit``, the memory cap, a fork bomb), the kernel is
+restarted and the cells that ran fine before are replayed silently, so one bad
+cell costs only itself; a cell that fails only when replayed is left out of the
+replay and reported. A budget bounds the whole run: at most
+:data:`MAX_RESTARTS` restarts, and nothing runs past the total time limit.
 
 What the kernel sends cannot crash or bloat the grader: ZMQ drops any message
 over :data:`MAX_MESSAGE_BYTES` before it is decoded, malformed or unexpected
@@ -26,6 +29,8 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKernelError
 
+from .kernel_view import Allowed
+from .safetext import clean
 from .sandbox import (
     Limits,
     SandboxKernelManager,
@@ -38,7 +43,8 @@ from .sandbox import (
 
 __all__ = ["CellRun", "KernelRunner"]
 
-MAX_RESTARTS = 3
+#: restarts of one submission's kernel (each replays the good cells; the total time limit bounds them too)
+MAX_RESTARTS = 8
 #: the largest message the grader accepts from a kernel (bigger ones are dropped by ZMQ unread)
 MAX_MESSAGE_BYTES = 8 << 20
 _RECORDED = ("stream", "display_data", "execute_result", "error")
@@ -106,13 +112,13 @@ class _CappedClient(NotebookClient):
 class KernelRunner:
     """A sandboxed kernel in a fresh work dir; use as a context manager.
 
-    ``allowed_modules``: the ``embedlab`` modules the kernel may import (the lab's
-    :attr:`~autograder.spec.Lab.allowed_modules`); nothing else of the course is in its view.
+    ``allowed``: what the kernel may import (``Allowed.of(lab)``: the lab's course modules and
+    packages); nothing else of the course or of the installed packages is in its view.
     """
 
-    def __init__(self, limits: Limits, allowed_modules: tuple[str, ...] = ()):
+    def __init__(self, limits: Limits, allowed: Allowed | None = None):
         require_isolation(limits)
-        self.limits, self.allowed_modules = limits, tuple(allowed_modules)
+        self.limits, self.allowed = limits, allowed or Allowed()
         self.work: Path = make_workdir(limits)
         self.deadline = time.monotonic() + limits.total_timeout
         self.history: list[str] = []  # code that ran fine, replayed after a restart
@@ -125,7 +131,7 @@ class KernelRunner:
 
     # -- life cycle ---------------------------------------------------------------------
     def _start(self) -> None:
-        km = SandboxKernelManager(self.work, self.limits, self.allowed_modules, name=f"k{self.restarts}")
+        km = SandboxKernelManager(self.work, self.limits, self.allowed, name=f"k{self.restarts}")
         # the client's sockets come from a context that makes ZMQ drop oversized messages unread
         self._zmq = zmq.asyncio.Context()
         self._zmq.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
@@ -193,25 +199,45 @@ class KernelRunner:
             for context in self._contexts:
                 context.destroy(linger=0)
 
+    def _note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
     def _restart(self) -> bool:
-        """A new kernel with the good history replayed; False when that is no longer possible."""
-        self._stop()
-        if self.restarts >= MAX_RESTARTS or self.remaining() <= 0:
-            self.notes.append("the kernel was not restarted again (restart or time limit reached)")
-            return False
-        self.restarts += 1
-        reset_workdir(self.work)
-        try:
-            self._start()
-        except Exception as err:  # e.g. the submission made every new kernel die at start
-            self.notes.append(f"the kernel could not be restarted ({type(err).__name__})")
-            return False
-        for code in self.history:
-            if self._execute(code, self.limits.cell_timeout).status in ("timeout", "died"):
-                self.notes.append("replaying the notebook after a restart failed")
-                self._stop()
+        """A new kernel with the good history replayed; False when the budget is spent (or no kernel starts).
+
+        A history cell that times out or kills the kernel when replayed is left
+        out of the history, reported, and the kernel is restarted without it.
+        """
+        while True:
+            self._stop()
+            if self.restarts >= MAX_RESTARTS:
+                self._note(f"the kernel was not restarted again (all {MAX_RESTARTS} restarts were used)")
                 return False
-        return True
+            if self.remaining() <= 0:
+                self._note("the kernel was not restarted again (the total time limit was reached)")
+                return False
+            self.restarts += 1
+            reset_workdir(self.work)
+            try:
+                self._start()
+            except Exception as err:  # e.g. the submission made every new kernel die at start
+                self._note(f"the kernel could not be restarted ({type(err).__name__})")
+                return False
+            failed = self._replay()
+            if failed is None:
+                return True
+            code = self.history.pop(failed)
+            first = next((line for line in code.splitlines() if line.strip()), "")
+            self._note(f"the cell starting {clean(first, 60)!r} ran fine at first but failed when replayed "
+                       "after a restart; it was left out")
+
+    def _replay(self) -> int | None:
+        """Run the history in the new kernel: the index of the first cell that timed out or died, else None."""
+        for index, code in enumerate(self.history):
+            if self._execute(code, self.limits.cell_timeout).status in ("timeout", "died"):
+                return index
+        return None
 
     # -- execution ----------------------------------------------------------------------
     def remaining(self) -> float:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 
+import nbformat
 import pytest
 
 from autograder.batch import grade_directory, spreadsheet_text, student_name, write_gradebook
+from autograder.cgroup import cgroup_plan
 from autograder.labs import get_lab
+from autograder.runner import MAX_RESTARTS
 from autograder.sandbox import isolation_available
 
 from agtest_helpers import FAST, FULL, REPO_PROBE, ROOT, SOLUTION
@@ -141,3 +145,90 @@ def test_a_graded_row_in_a_formula_named_folder_keeps_numeric_points(tmp_path):
     exercises = [ex.name for ex in get_lab("lab01").exercises]
     assert float(row["score"]) == sum(float(row[name]) for name in exercises) == FULL
     assert int(row["seed"]) >= 0 and float(row["percent"]) == 100
+
+
+# -- issue 18, item 6: one bad cell costs that cell, not the lab --------------------------------
+
+#: real grading limits but a 1 GiB memory cap, as the issue's attack used
+TIGHT = replace(FAST, memory_mb=1024)
+CHILDREN_OVER_THE_CAP = (  # three children of 700 MB each under a 1 GiB cap
+    "import subprocess, sys\n"
+    "hog = \"x = b'\\\\x01' * (700 << 20); import time; time.sleep(60)\"\n"
+    "children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(3)]\n"
+    "print([child.wait() for child in children])")
+BAD_CELLS = {
+    "children_over_the_memory_cap": CHILDREN_OVER_THE_CAP,
+    "os_exit": "import os\nos._exit(3)",
+    "fork_bomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+    "sleeps_past_its_timeout": "import time\ntime.sleep(3600)",
+}
+#: runs fine in the first kernel (whose connection file is k0.json), kills every later one
+FAILS_ONLY_ON_REPLAY = "import os\nif not os.path.exists('k0.json'):\n    os._exit(1)\nreplayed = True"
+
+
+def _with_cells(cells: list[str], at: int | None = 3):
+    """Lab 1's solution with ``cells`` inserted after its import cell (so before every definition),
+    or at the end (``at=None``)."""
+    nb = nbformat.read(SOLUTION, as_version=4)
+    at = len(nb.cells) if at is None else at
+    nb.cells[at:at] = [nbformat.v4.new_code_cell(code) for code in cells]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def bad_cells_graded(tmp_path_factory):
+    """Each bad cell alone, all four in one notebook, a cell that fails only when replayed, and more
+    crashing cells than the restart budget: graded once by the batch grader under a 1 GiB memory cap."""
+    folder = tmp_path_factory.mktemp("bad_cells")
+    notebooks = {name: _with_cells([code]) for name, code in BAD_CELLS.items()}
+    notebooks["all_four"] = _with_cells(list(BAD_CELLS.values()))
+    notebooks["fails_only_on_replay"] = _with_cells([FAILS_ONLY_ON_REPLAY, BAD_CELLS["os_exit"]])
+    # at the end: the cells after the last crash would die too, and the notebook errors kept are capped
+    notebooks["more_crashes_than_restarts"] = _with_cells([BAD_CELLS["os_exit"]] * (MAX_RESTARTS + 1), at=None)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, folder / f"{name}.lab01.ipynb")
+    rows = grade_directory(folder, folder / "gradebook.csv", limits=TIGHT, workers=2)
+    return {row["submission"].removesuffix(".lab01.ipynb"): row for row in rows}
+
+
+isolated_and_capped = pytest.mark.skipif(
+    not isolation_available() or cgroup_plan() is None, reason="needs root, bubblewrap and a memory cgroup")
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@isolated_and_capped
+@pytest.mark.parametrize("name", BAD_CELLS)
+def test_one_bad_cell_costs_only_itself(bad_cells_graded, name):
+    row = bad_cells_graded[name]
+    assert float(row["score"]) == 12, row["errors"]
+    assert re.fullmatch(r"cell 4: (timed out after \d+ s|the kernel died \(.*\))", row["errors"]), row["errors"]
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@isolated_and_capped
+def test_four_bad_cells_cost_only_themselves(bad_cells_graded):
+    row = bad_cells_graded["all_four"]
+    assert float(row["score"]) == 12, row["errors"]
+    assert [e.split(":")[0] for e in row["errors"].split(" | ")] == ["cell 4", "cell 5", "cell 6", "cell 7"]
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@isolated_and_capped
+def test_a_cell_that_fails_only_when_replayed_is_left_out_and_reported(bad_cells_graded):
+    row = bad_cells_graded["fails_only_on_replay"]
+    assert float(row["score"]) == 12, row["errors"]
+    assert "cell 5: the kernel died" in row["errors"]
+    assert "the cell starting 'import os' ran fine at first but failed when replayed" in row["errors"]
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@isolated_and_capped
+def test_the_restart_budget_bounds_the_run(bad_cells_graded):
+    row = bad_cells_graded["more_crashes_than_restarts"]
+    assert float(row["score"]) == 0
+    assert f"the kernel was not restarted again (all {MAX_RESTARTS} restarts were used)" in row["errors"]
+    assert row["errors"].count("not restarted again") == 1  # said once, not once per exercise
