@@ -94,7 +94,7 @@ def test_a_message_that_names_the_mistake_comes_before_a_wrong_number():
 
 # -- the examples ----------------------------------------------------------------------------
 
-SEEDS = range(20)  # a coincidence shows on some draws only (under the old rule: seeds 11, 14, 19 of the cases at d91093c)
+SEEDS = range(20)  # a coincidence shows on some draws only (under the old rule: seeds 11, 14, 19 at d91093c)
 
 
 def _scores(query, documents):

@@ -281,10 +281,12 @@ def test_numpy_strings_and_numbers_in_the_failing_input_are_shown_plain():
 
 
 def test_strings_where_numbers_are_expected_say_so():
-    failure = judge_case(COS_SIM, Case(), expected_plain(np.array([1.0, 2.0])), {"value": encode(np.array(["a", "b"]))})
+    expected = expected_plain(np.array([1.0, 2.0]))
+    failure = judge_case(COS_SIM, Case(), expected, {"value": encode(np.array(["a", "b"]))})
     assert failure.message == "returned an array of strings, expected an array of numbers (shape (2,))."
 
 
 def test_small_float_arrays_are_shown_whole():
-    failure = judge_case(COS_SIM, Case(), expected_plain(np.array([0.5, 0.25])), {"value": encode(np.array([0.5, 0.3]))})
+    expected = expected_plain(np.array([0.5, 0.25]))
+    failure = judge_case(COS_SIM, Case(), expected, {"value": encode(np.array([0.5, 0.3]))})
     assert failure.message == "returned [0.5, 0.3], expected [0.5, 0.25] (largest difference 0.05)."
