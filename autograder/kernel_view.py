@@ -25,9 +25,12 @@ import functools
 import importlib.util
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PACKAGE", "ViewError", "build_view", "import_closure"]
+from .spec import Lab
+
+__all__ = ["PACKAGE", "Allowed", "ViewError", "build_view", "import_closure"]
 
 PACKAGE = "embedlab"
 _STUB = '''"""Stand-in for the autograder inside the grading sandbox: the specs are not here."""
@@ -38,6 +41,20 @@ def check(*args, **kwargs):
 '''
 _PASSWD = "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
 _GROUP = "nogroup:x:65534:\n"
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a lab lets its grading kernel import: course ``modules`` and third-party ``packages``
+    (besides the standard library); ``lab`` names the lab in the message of a refused import."""
+
+    lab: str = "this lab"
+    modules: tuple[str, ...] = ()
+    packages: tuple[str, ...] = Lab.allowed_packages
+
+    @classmethod
+    def of(cls, lab: Lab) -> Allowed:
+        return cls(lab.id, tuple(lab.allowed_modules), tuple(lab.allowed_packages))
 
 
 class ViewError(ValueError):

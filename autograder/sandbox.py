@@ -3,12 +3,16 @@
 As root with ``bwrap`` (Debian's ``bubblewrap``), each kernel runs in new
 network, IPC, PID, UTS and mount namespaces, as ``nobody`` (uid/gid 65534,
 dropped with ``setpriv``: no capabilities, empty bounding set,
-``no_new_privs``), and sees a minimal file system: ``/usr`` and the
-interpreter's folders read-only, the course packages reduced to the modules its
-lab allows (:mod:`autograder.kernel_view`), an empty ``/dev`` with only null,
+``no_new_privs``), under a system-call filter (:mod:`autograder.syscall_filter`),
+and sees a minimal file system: ``/usr`` and the interpreter's folders
+read-only, with every ``site-packages`` replaced by the packages its lab allows
+(:mod:`autograder.package_view`) and the course packages reduced to the modules
+its lab allows (:mod:`autograder.kernel_view`), an empty ``/dev`` with only null,
 zero, random and urandom, a fresh ``/proc``, an empty read-only ``/tmp`` and its
 own work dir: a size-limited tmpfs, the only place it can write, where the ZMQ
-IPC sockets that connect it to the grader live. It dies with the grader.
+IPC sockets that connect it to the grader live. The kernel is the namespace's
+pid 1 (no bubblewrap process in its view), its standard streams are ``/dev/null``
+and it inherits no other descriptor. It dies with the grader.
 
 Limits: address space, CPU time, file size and open files per process
 (rlimits); total memory and number of processes/threads per kernel through a
@@ -21,6 +25,7 @@ grading then refuses to run unless ``Limits.allow_unisolated`` is set
 from __future__ import annotations
 
 import functools
+import glob
 import importlib.metadata
 import os
 import shutil
@@ -34,7 +39,9 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 
 from . import cgroup
-from .kernel_view import build_view
+from .kernel_view import Allowed, build_view
+from .package_view import PackageView, build_package_view
+from .syscall_filter import DENIED, filter_program
 
 __all__ = [
     "NOBODY",
@@ -60,8 +67,10 @@ _NAMESPACES = ["--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts
 #: arenas reserve far more than they use (a lab-1 kernel: 1.25 GB reserved, 0.3 GB used), so a cap of the
 #: address space at ``memory_mb`` itself starved every kernel under ``--memory-mb 1024`` (issue 18)
 ADDRESS_SPACE_HEADROOM_MB = 1024
+# --pdeathsig: the kernel is the namespace's pid 1 (--as-pid-1); changing its user clears the parent-death
+# signal bwrap set (--die-with-parent), so setpriv sets it again
 _SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all",
-            "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+            "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig=SIGKILL", "--"]
 
 
 class IsolationUnavailable(RuntimeError):
@@ -107,6 +116,35 @@ def _probe() -> tuple[bool, str]:
     return True, "bubblewrap"
 
 
+def _filter_fd() -> int | None:
+    """A read-only descriptor holding the compiled system-call filter, for bwrap's ``--seccomp``."""
+    program = filter_program()
+    if program is None:
+        return None
+    fd = os.memfd_create("seccomp-filter")
+    os.write(fd, program)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+@functools.lru_cache(maxsize=1)
+def _filter_problem() -> str | None:
+    """Why the system-call filter cannot be used here, or None when it works."""
+    if not _probe()[0]:
+        return _probe()[1]
+    fd = _filter_fd()
+    if fd is None:
+        return f"no system-call table for this architecture ({os.uname().machine})"
+    try:
+        trial = subprocess.run(["bwrap", "--unshare-pid", "--as-pid-1", "--seccomp", str(fd), "--ro-bind", "/", "/",
+                                "--", "true"], pass_fds=(fd,), capture_output=True, text=True, timeout=30)
+    finally:
+        os.close(fd)
+    if trial.returncode != 0:
+        return f"bwrap cannot install it ({trial.stderr.strip()[:200] or trial.returncode})"
+    return None
+
+
 @functools.lru_cache(maxsize=1)
 def _bwrap_version() -> str:
     out = subprocess.run(["bwrap", "--version"], capture_output=True, text=True, timeout=10).stdout
@@ -123,7 +161,8 @@ def isolation_note() -> str:
     ok, why = _probe()
     if ok:
         limits = "memory and process cgroup" if cgroup.cgroup_plan() else "per-uid process limit (no cgroup)"
-        return f"isolated ({_bwrap_version()}, uid {NOBODY}, no network, private work dir, {limits})"
+        calls = "system-call filter" if _filter_problem() is None else "NO system-call filter"
+        return f"isolated ({_bwrap_version()}, uid {NOBODY}, no network, private work dir, {limits}, {calls})"
     return f"NOT ISOLATED: {why}; the submission runs with the grader's user, files and network"
 
 
@@ -138,6 +177,11 @@ def isolation_report(limits: Limits | None = None) -> dict:
             namespaces=["mount", "net", "ipc", "pid", "uts"],
             devices=[f"/dev/{d}" for d in _DEVICES],
             cgroup=plan[0] if plan else None,
+            syscall_filter=({"denied": [*DENIED, "clone with CLONE_NEW* flags", "personality changes"],
+                             "errno": "EPERM", "clone3": "ENOSYS (glibc falls back to clone)"}
+                            if _filter_problem() is None else {"denied": [], "reason": _filter_problem()}),
+            packages="the lab's allowed packages, what they need and the kernel's own (ipykernel)",
+            descriptors="stdin, stdout, stderr on /dev/null; none inherited",
         )
     else:
         report["reason"] = why
@@ -230,16 +274,14 @@ def _interpreter_dirs() -> list[Path]:
     return kept
 
 
-def _course_packages() -> list[Path]:
-    """Folders of the real course packages, hidden wherever they are installed."""
-    import importlib.util
-
-    found = []
-    for name in ("embedlab", "autograder"):
-        spec = importlib.util.find_spec(name)
-        if spec and spec.submodule_search_locations:
-            found += [Path(p) for p in spec.submodule_search_locations]
-    return found
+def _site_dirs() -> list[Path]:
+    """Every folder of installed Python packages the sandbox would show: the interpreter's, its base
+    install's and the system's (Debian's dist-packages); all are hidden or replaced by the package view."""
+    roots = {Path(sys.prefix), Path(sys.base_prefix).resolve(), Path("/usr"), Path("/usr/local")}
+    found = {Path(p) for root in roots for pattern in ("lib/python3*/site-packages", "lib/python3*/dist-packages",
+                                                        "lib/python3/dist-packages")
+             for p in glob.glob(str(root / pattern))}
+    return sorted(p for p in found | {Path(p) for p in site.getsitepackages()} if p.is_dir())
 
 
 def _mkdirs(paths: list[Path], made: set[Path]) -> list[str]:
@@ -253,11 +295,24 @@ def _mkdirs(paths: list[Path], made: set[Path]) -> list[str]:
     return args
 
 
-def bwrap_command(work: Path, view: Path) -> list[str]:
-    """The ``bwrap ... setpriv ...`` prefix that runs a command as ``nobody`` in the sandbox."""
-    # JPY_PARENT_PID: ipykernel compares it with getppid(), which is 1 in the PID namespace, and exits;
+def _package_mounts(packages: PackageView) -> list[str]:
+    """Empty every site-packages folder, then mount the view's entries into the kernel's own."""
+    args: list[str] = []
+    for folder in _site_dirs():
+        args += ["--perms", "0755", "--tmpfs", str(folder)]
+    for name, source in packages.entries.items():
+        args += ["--ro-bind", str(source), str(packages.site / name)]
+    for folder in _site_dirs():
+        args += ["--remount-ro", str(folder)]
+    return args
+
+
+def bwrap_command(work: Path, view: Path, packages: PackageView, seccomp_fd: int | None = None) -> list[str]:
+    """The ``bwrap ... setpriv ...`` prefix that runs a command as ``nobody`` in the sandbox, under the
+    system-call filter read from ``seccomp_fd`` (when given)."""
+    # JPY_PARENT_PID: ipykernel compares it with getppid(), which is 0 for the namespace's pid 1, and exits;
     # 1 means "do not poll" to it (--die-with-parent ties the kernel to the grader instead).
-    args = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--hostname", "sandbox",
+    args = ["bwrap", *_NAMESPACES, "--as-pid-1", "--die-with-parent", "--new-session", "--hostname", "sandbox",
             "--setenv", "JPY_PARENT_PID", "1",
             "--perms", "0755", "--dir", "/etc", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64"):
@@ -283,12 +338,12 @@ def bwrap_command(work: Path, view: Path) -> list[str]:
     args += _mkdirs([*interpreter, Path(VIEW_MOUNT), work], made)
     for d in interpreter:
         args += ["--ro-bind", str(d), str(d)]
-    for hidden in _course_packages():
-        if any(hidden.is_relative_to(d) for d in interpreter):  # an installed (not editable) copy
-            args += ["--perms", "0755", "--tmpfs", str(hidden), "--remount-ro", str(hidden)]
+    args += _package_mounts(packages)
     args += ["--ro-bind", str(view / "python"), VIEW_MOUNT, "--bind", str(work), str(work),
-             "--remount-ro", "/tmp", "--chdir", str(work), "--"]
-    return [*args, *_SETPRIV]
+             "--remount-ro", "/tmp", "--chdir", str(work)]
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
+    return [*args, "--", *_SETPRIV]
 
 
 def _rlimits(limits: Limits, per_uid_nproc: bool) -> list[str]:
@@ -330,14 +385,16 @@ class SandboxKernelManager(AsyncKernelManager):
     fresh name per kernel, so a restarted kernel never sees old messages).
     """
 
-    def __init__(self, work: Path, limits: Limits, allowed_modules: tuple[str, ...] = (), name: str = "k",
-                 **kwargs):
+    def __init__(self, work: Path, limits: Limits, allowed: Allowed | None = None, name: str = "k", **kwargs):
         require_isolation(limits)
         self.isolated = isolation_available()
         kwargs.update(transport="ipc", ip=str(work / name))
         super().__init__(kernel_name="python3", connection_file=str(work / f"{name}.json"), **kwargs)
         self.work, self.limits = work, limits
-        self.view = build_view(tuple(allowed_modules))
+        allowed = allowed or Allowed()
+        self.view = build_view(allowed.modules)
+        self.packages = build_package_view(allowed.lab, allowed.packages, allowed.modules)
+        self._seccomp_fd: int | None = None
         self.cgroup = (cgroup.KernelCgroup(f"{work.name}-{name}", limits.memory_mb, limits.processes)
                        if self.isolated else None)
         # Interrupt through the control channel: a signal would hit bwrap, not the kernel.
@@ -354,7 +411,23 @@ class SandboxKernelManager(AsyncKernelManager):
         limited = [*_rlimits(self.limits, self.isolated and not has_cgroup), *kernel]
         if not self.isolated:
             return limited
-        return [*self.cgroup.join_command(), *bwrap_command(self.work, self.view), *limited]
+        if _filter_problem() is None:
+            self._seccomp_fd = _filter_fd()
+        return [*self.cgroup.join_command(), *bwrap_command(self.work, self.view, self.packages, self._seccomp_fd),
+                *limited]
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        """Start the kernel with its standard streams on /dev/null (it must not write into the grader's own
+        output: ipykernel keeps copies of the descriptors it inherits) and only the filter's descriptor."""
+        kw.update(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self._seccomp_fd is not None:
+            kw["pass_fds"] = (self._seccomp_fd,)
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            if self._seccomp_fd is not None:
+                os.close(self._seccomp_fd)
+                self._seccomp_fd = None
 
     def release(self) -> None:
         """After shutdown: kill anything the kernel left behind and remove its cgroup."""
