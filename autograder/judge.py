@@ -238,16 +238,12 @@ def _list_for_array_message(expected: np.ndarray, got: list, rtol: float, atol: 
                    targeted=True)
 
 
-_SHOWN_CELLS = 12  # an array this small is shown whole in a message
+_SHOWN_CELLS = 12  # a vector this short is shown whole in a message
 
 
 def _listed(arr: np.ndarray) -> str:
-    """A small array as a nested list, floats with 4 significant digits: ``[0.25, 1, 3]``."""
-    def text(item: Any) -> str:
-        if isinstance(item, list):
-            return f"[{', '.join(text(i) for i in item)}]"
-        return f"{item:.4g}" if isinstance(item, float) else repr(item)
-    return text(arr.tolist())
+    """A short vector as a list, floats with 4 significant digits: ``[0.25, 1, 3]``."""
+    return f"[{', '.join(f'{x:.4g}' if isinstance(x, float) else repr(x) for x in arr.tolist())}]"
 
 
 def _elements(arr: np.ndarray) -> str:
@@ -277,7 +273,7 @@ def _values_message(expected: np.ndarray, got: np.ndarray, rtol: float, atol: fl
     if expected.dtype.kind in "biuU":
         return _positions_message(expected, got, rtol, atol)
     largest = f"largest difference {np.max(np.abs(got.astype(np.float64) - expected)):.3g}"
-    if expected.size <= _SHOWN_CELLS:
+    if expected.ndim == 1 and expected.size <= _SHOWN_CELLS:
         return Failure(f"returned {_listed(got)}, expected {_listed(expected)} ({largest}).")
     return Failure(f"wrong values ({largest}).")
 
