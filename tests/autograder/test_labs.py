@@ -16,6 +16,8 @@ The slow part grades every lab's two notebooks once (module-scoped, in parallel)
 
 from __future__ import annotations
 
+import ast
+import sys
 from pathlib import PurePath
 
 import nbformat
@@ -31,6 +33,7 @@ from autograder.loops import CodeIndex
 from autograder.sandbox import Limits
 
 from agtest_helpers import ROOT, SEEDS, UNISOLATED_OK, judge_in_process
+from plausible import cell_code
 
 LAB_IDS = sorted(LABS)
 EXERCISES = [pytest.param(lab.id, ex.name, id=f"{lab.id}-{ex.name}") for lab in LABS.values() for ex in lab.exercises]
@@ -136,6 +139,37 @@ def test_the_solution_keeps_the_vectorisation_rule(lab_id):
 def test_every_solution_notebook_belongs_to_a_registered_lab():
     registered = {lab.notebook for lab in LABS.values()}
     assert {p.name for p in (ROOT / "solutions").glob("*.ipynb")} <= registered
+
+
+def _imported_packages(cells: list[str]) -> set[str]:
+    """Top-level packages the cells import, except imports guarded by ``except ImportError`` (optional ones)."""
+    optional, found = set(), set()
+    for source in cells:
+        tree = ast.parse(cell_code(source))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Try) and any("ImportError" in ast.unparse(h.type) for h in node.handlers if h.type):
+                optional |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+        for node in ast.walk(tree):
+            if id(node) in optional:
+                continue
+            if isinstance(node, ast.Import):
+                found |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add(node.module.partition(".")[0])
+    return found - set(sys.stdlib_module_names) - {"embedlab", "autograder"}
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_the_solution_imports_only_the_packages_its_spec_allows(lab_id):
+    lab = get_lab(lab_id)
+    nb = nbformat.read(ROOT / "solutions" / lab.notebook, as_version=4)
+    assert _imported_packages([c.source for c in nb.cells if c.cell_type == "code"]) <= set(lab.allowed_packages)
+
+
+def test_an_unlisted_import_is_found_and_a_guarded_one_is_not():
+    cells = ["import numpy as np\nfrom scipy.spatial import distance", "%%time\nimport sklearn.manifold",
+             "try:\n    import umap\nexcept ImportError:\n    umap = None", "import os, collections"]
+    assert _imported_packages(cells) == {"numpy", "scipy", "sklearn"}
 
 
 @pytest.fixture(scope="module")
