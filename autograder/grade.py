@@ -18,6 +18,7 @@ import numpy as np
 from . import kernel_side
 from .evaluate import Ask, evaluate
 from .inputs import read_submission
+from .kernel_view import Allowed
 from .labs import UnknownLabError, get_lab
 from .loops import CodeIndex
 from .notebook import SubmissionError, parse_notebook
@@ -72,7 +73,7 @@ def grade_submission(path: str | Path, lab_id: str | None = None, limits: Limits
     seed = submission_seed(source for _, source in cells) if seed is None else seed
     report = Report(lab.id, max_score_if_empty=lab.max_score, seed=seed,
                     isolation=isolation_report(limits))
-    with KernelRunner(limits, lab.allowed_modules) as runner:
+    with KernelRunner(limits, Allowed.of(lab)) as runner:
         for number, source in cells:
             run = runner.run(source)
             if run.status != "ok":
