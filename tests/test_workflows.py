@@ -74,6 +74,29 @@ def test_ci_runs_the_readme_test_command_on_push_and_pull_request():
     assert ".cache/pip" in cached and "_build/.jupyter_cache" in cached
 
 
+RESULT_PATHS = ("_build/.jupyter_cache", ".cache/embedlab")
+RESULT_INPUTS = ("book/**", "embedlab/**", "requirements.txt", "requirements-nodeps.txt", "constraints.txt",
+                 "pyproject.toml", "_config.yml")
+
+
+def result_caches(path: Path) -> list[dict]:
+    """The cache steps of a workflow that hold computed results (executed chapters, cached())."""
+    return [step["with"] for step in steps(load(path)) if "actions/cache" in step.get("uses", "")
+            and any(p in str(step["with"].get("path", "")) for p in RESULT_PATHS)]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_result_caches_come_only_from_the_same_code(path):
+    """A results cache is keyed by every file that computes the results and is never restored from
+    a prefix match (restore-keys), which would bring back results of older code."""
+    for cache in result_caches(path):
+        assert "restore-keys" not in cache, f"{path.name}: a results cache must not fall back to older entries"
+        inputs = re.findall(r"'([^']+)'", re.search(r"hashFiles\(([^)]*)\)", cache["key"]).group(1))
+        assert set(RESULT_INPUTS) <= set(inputs), f"{path.name}: the key misses {set(RESULT_INPUTS) - set(inputs)}"
+    keys = {cache["key"] for p in WORKFLOWS for cache in result_caches(p)}
+    assert len(keys) == 1, f"the workflows should share one results key, not {keys}"
+
+
 def test_ci_containers_let_the_grading_sandbox_create_namespaces():
     """bwrap needs namespaces and a tmpfs, which Docker refuses a default container; the
     grading tests run strict under CI=true, so the test job's container must be privileged."""

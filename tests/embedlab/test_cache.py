@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from embedlab import cache as cache_module
 from embedlab.cache import cache_key, cached
 
 
@@ -55,3 +56,62 @@ def test_broken_file_is_recomputed(tmp_path):
     (path,) = (tmp_path / "demo").glob("*.npy")
     path.write_bytes(b"not numpy")
     np.testing.assert_array_equal(cached("demo", "k", lambda: np.ones(2)), np.ones(2))
+
+
+
+def _import_fresh(path, name):
+    """Import ``path`` as module ``name`` as a new kernel would (the module's current source)."""
+    import importlib.util
+    import sys
+
+    sys.modules.pop(name, None)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_editing_the_function_that_computes_a_result_recomputes_it(tmp_path):
+    """Same namespace and key, but the module defining ``compute`` was edited: not the old result."""
+    source = tmp_path / "projection_demo.py"
+    source.write_text("import numpy as np\n\ndef project():\n    return np.ones(2) * 2\n")
+    module = _import_fresh(source, "projection_demo")
+    np.testing.assert_array_equal(cached("demo", "inputs", module.project), [2, 2])
+    module = _import_fresh(source, "projection_demo")
+    np.testing.assert_array_equal(cached("demo", "inputs", module.project), [2, 2])
+    assert len(list((tmp_path / "demo").glob("*.npy"))) == 1  # unchanged code: read back (negative control)
+
+    source.write_text("import numpy as np\n\ndef project():\n    return np.ones(2) * 3  # fixed\n")
+    module = _import_fresh(source, "projection_demo")
+    np.testing.assert_array_equal(cached("demo", "inputs", module.project), [3, 3])
+
+
+def test_editing_the_package_recomputes_what_its_code_computed(tmp_path, monkeypatch):
+    """A result computed by package code is recomputed after any edit to the package (a new process)."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "projection.py").write_text("SCALE = 2\n")
+    monkeypatch.setattr(cache_module, "PACKAGE_ROOT", package)
+
+    def run(scale):
+        cache_module.package_fingerprint.cache_clear()  # what a fresh kernel sees
+        return cached("demo", "inputs", lambda: np.ones(2) * scale)
+
+    np.testing.assert_array_equal(run(2), [2, 2])
+    np.testing.assert_array_equal(run(3), [2, 2])  # same package code: the stored result
+    (package / "projection.py").write_text("SCALE = 3\n")
+    np.testing.assert_array_equal(run(3), [3, 3])
+    cache_module.package_fingerprint.cache_clear()
+
+
+def test_library_versions_are_part_of_the_fingerprint(monkeypatch):
+    before = cache_module.package_fingerprint()
+    real_version = cache_module.importlib.metadata.version
+    monkeypatch.setattr(cache_module.importlib.metadata, "version",
+                        lambda name: "0.0.1" if name == "numpy" else real_version(name))
+    cache_module.package_fingerprint.cache_clear()
+    try:
+        assert cache_module.package_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache_module.package_fingerprint.cache_clear()
