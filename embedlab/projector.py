@@ -12,8 +12,8 @@ this package). In the page a reader can
   nearest neighbours *in the original space* are listed with their cosines;
   an unknown word gets "not in this set" and the closest spellings;
 * switch layouts, keeping the selection;
-* place the points on two directions of their own (custom axes, e.g. he − she
-  and good − bad);
+* place the points on two directions of their own (custom axes, e.g. he - she
+  and good - bad);
 * colour the points by how much the current picture distorts them: the share of
   each point's 10 nearest neighbours in the original space that are also among
   its 10 nearest in the picture (and read that number for the selected point).
@@ -45,7 +45,7 @@ _PLOTLY_MARK = "plotly-graph-div"  # book/_ext/page_assets.py loads plotly.js on
 class ProjectorSet:
     """One set of labelled points: their vectors, their groups and their pictures (name -> (n, 2|3) coords).
 
-    ``axes``: the four words (x+, x−, y+, y−) the custom-axes fields start with; each must be a label.
+    ``axes``: the four words (x+, x-, y+, y-) the custom-axes fields start with; each must be a label.
     """
 
     name: str
@@ -76,7 +76,7 @@ class ProjectorSet:
         if self.axes is not None:
             missing = [w for w in self.axes if w not in set(self.labels)]
             if len(self.axes) != 4 or missing:
-                raise ValueError(f"{self.name}: axes must be four of the labels (x+, x−, y+, y−); "
+                raise ValueError(f"{self.name}: axes must be four of the labels (x+, x-, y+, y-); "
                                  f"not in the set: {missing}.")
 
 
@@ -155,9 +155,9 @@ _TEMPLATE = """<div class="embedlab-projector" id="{id}" data-testid="projector"
     placeholder="type a word, press Enter" autocomplete="off" spellcheck="false"></label>
 </div>
 <details class="ep-axes-box"><summary>Custom axes: place the points on two directions you choose</summary>
-  <div class="ep-axes">x: <input data-testid="projector-axis-x-plus" class="ep-ax" size="9"> −
+  <div class="ep-axes">x: <input data-testid="projector-axis-x-plus" class="ep-ax" size="9"> &minus;
     <input data-testid="projector-axis-x-minus" class="ep-ax" size="9">
-    &nbsp; y: <input data-testid="projector-axis-y-plus" class="ep-ax" size="9"> −
+    &nbsp; y: <input data-testid="projector-axis-y-plus" class="ep-ax" size="9"> &minus;
     <input data-testid="projector-axis-y-minus" class="ep-ax" size="9">
     <button type="button" data-testid="projector-axes-apply" class="ep-axes-apply">Place the points</button></div>
 </details>
