@@ -148,3 +148,20 @@ def test_a_changed_argument_is_named_as_the_cli_names_it(capsys):
     check("sgd_step", sgd_step)
     out = capsys.readouterr().out
     assert "changed its argument `w_in` in place" in out and "number 1" not in out, out
+
+
+def test_check_names_the_near_miss_that_explains_the_failures_not_a_coincidence(capsys):
+    """The issue's lab 4 example through check(): k - 1 neighbours, which the tie-breaking near miss
+    reproduces only where k = 2 (one neighbour, or two that tie, vote alike)."""
+    exercise = find_exercise("knn_predict")
+
+    def knn_predict(X, labels, k):
+        dist = np.linalg.norm(X[:, None] - X[None], axis=2)
+        np.fill_diagonal(dist, np.inf)
+        votes = labels[np.argsort(dist, axis=1, kind="stable")[:, :max(k - 1, 1)]]
+        return np.array([np.bincount(row).argmax() for row in votes])
+
+    check("knn_predict", knn_predict)
+    out = capsys.readouterr().out
+    assert "knn_predict: not yet" in out and exercise.near_misses[0].message not in out, out
+    assert "they differ at" in out or "entries differ" in out, out
