@@ -1,4 +1,4 @@
-"""``python -m autograder assign|grade|summary|classroom`` (see autograder/README.md)."""
+"""``python -m autograder assign|grade|summary|classroom|regrade`` (see autograder/README.md)."""
 
 from __future__ import annotations
 
@@ -154,6 +154,12 @@ def _classroom(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _regrade(args: argparse.Namespace) -> int:
+    from .regrade import main as regrade
+
+    return regrade(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("classroom", help="print the GitHub Classroom workflow of a lab (LAB and NOTEBOOK filled in)")
     p.add_argument("lab", help="the lab id, e.g. lab03")
     p.set_defaults(func=_classroom)
+
+    from .regrade import add_parser as add_regrade
+
+    add_regrade(sub).set_defaults(func=_regrade)
     return parser
 
 

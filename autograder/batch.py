@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
@@ -108,12 +108,12 @@ def grade_directory(folder: Path, csv_path: Path, lab_id: str | None = None, lim
     return rows
 
 
-def write_gradebook(rows: list[dict], path: Path) -> None:
-    """``rows`` as a gradebook CSV at ``path``: the fixed columns, the exercises in order of appearance,
+def write_gradebook(rows: list[dict], path: Path, first: Sequence[str] = GRADEBOOK_COLUMNS) -> None:
+    """``rows`` as a gradebook CSV at ``path``: the ``first`` columns, the exercises in order of appearance,
     feedback and errors; every text cell made safe for a spreadsheet by :func:`spreadsheet_text`."""
-    fixed = [*GRADEBOOK_COLUMNS, *_LAST_COLUMNS]
+    fixed = [*first, *_LAST_COLUMNS]
     exercise_cols = list(dict.fromkeys(k for r in rows for k in r if k not in fixed))
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=[*GRADEBOOK_COLUMNS, *exercise_cols, *_LAST_COLUMNS], restval="")
+        writer = csv.DictWriter(f, fieldnames=[*first, *exercise_cols, *_LAST_COLUMNS], restval="")
         writer.writeheader()
         writer.writerows({key: spreadsheet_text(value) for key, value in row.items()} for row in rows)
