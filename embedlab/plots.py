@@ -4,7 +4,8 @@ Importing this module picks the plotly renderer once for every chapter. The
 ``"embedlab"`` renderer writes each figure as a ``<div>`` plus a short script that
 calls ``Plotly.newPlot`` (no require.js), and leaves plotly.js itself out:
 the book loads one copy per site from ``_static`` on the pages that have figures
-(``book/_ext/page_assets.py``), instead of 4.8 MB embedded in every page. Run in a
+(``book/_ext/page_assets.py``; each div names its trace types so the page gets the smallest
+bundle that draws them), instead of 4.8 MB embedded in every page. Run in a
 local Jupyter, where no page provides plotly.js, the figure loads it once from plotly's
 CDN. In Colab the ``"colab"`` renderer is kept, because each Colab output lives in its
 own frame. Figures are responsive: they take the width of the page, and on a phone-sized
@@ -22,7 +23,8 @@ __all__ = ["OFFLINE_RENDERER", "figure_html", "heatmap", "setup_plotly", "simila
 
 OFFLINE_RENDERER = "embedlab"
 FIGURE_CONFIG = {"responsive": True, "displaylogo": False}  # responsive: the figure follows the page width
-_FIGURE_HTML = """<div id="{id}" class="plotly-graph-div" style="height:{height}px; width:100%;"></div>
+_FIGURE_HTML = """<div id="{id}" class="plotly-graph-div" data-plotly-traces="{traces}"
+ style="height:{height}px; width:100%;"></div>
 <script type="text/javascript">
 (function () {{
   var figure = {figure};
@@ -54,8 +56,11 @@ def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
 
     layout = fig_dict.get("layout", {})
     figure = {"data": fig_dict.get("data", []), "layout": layout, "config": FIGURE_CONFIG}
+    # the trace types, so that the page loads the smallest plotly.js bundle that draws them
+    traces = sorted({str(trace.get("type") or "scatter") for trace in figure["data"]} or {"scatter"})
     return _FIGURE_HTML.format(
         id=div_id or str(uuid.uuid4()),
+        traces=" ".join(traces),
         height=int(layout.get("height") or 450),
         figure=to_json_plotly(figure).replace("</", "<\\/"),  # no "</script>" inside the script
         cdn=json.dumps(f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js")[1:-1],

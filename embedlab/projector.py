@@ -38,7 +38,7 @@ __all__ = ["ProjectorSet", "ProjectorView", "projector", "projector_layouts", "p
 #: neighbours listed for a selected point, and the neighbourhood size of the distortion colouring
 K = 10
 _SCRIPT = Path(__file__).with_name("projector.js")
-_PLOTLY_MARK = "plotly-graph-div"  # book/_ext/page_assets.py loads plotly.js on pages with this class
+
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,8 @@ _TEMPLATE = """<div class="embedlab-projector" id="{id}" data-testid="projector"
     <button type="button" data-testid="projector-axes-apply" class="ep-axes-apply">Place the points</button></div>
 </details>
 <div class="ep-body">
-  <div class="ep-plot {mark}" style="height:{height}px;"></div>
+  <!-- the class and trace types tell book/_ext/page_assets.py which plotly.js bundle the page needs -->
+  <div class="ep-plot plotly-graph-div" data-plotly-traces="scatter scatter3d" style="height:{height}px;"></div>
   <div class="ep-side">
     <p class="ep-status" data-testid="projector-status" aria-live="polite"></p>
     <ol class="ep-neighbours" data-testid="projector-neighbours"></ol>
@@ -201,7 +202,7 @@ def projector(sets: ProjectorSet | Sequence[ProjectorSet], height: int = 560) ->
     payload = json.dumps(projector_payload(sets), separators=(",", ":"))
     div_id = f"projector-{uuid.uuid4().hex[:12]}"
     text = _STYLE + _TEMPLATE.format(
-        id=div_id, mark=_PLOTLY_MARK, height=int(height),
+        id=div_id, height=int(height),
         payload=payload.replace("<", "\\u003c"),  # no "</script>" or "<!--" inside the script element
         script=_SCRIPT.read_text(encoding="utf-8"),
         cdn=json.dumps(f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"),
