@@ -214,12 +214,12 @@ def _sequence_message(expected: list, got: Any, rtol: float, atol: float) -> Fai
 
 
 def _stacked(items: list) -> np.ndarray | None:
-    """What ``np.array(items)`` makes of a list of numbers or arrays (None if it cannot)."""
+    """What ``np.array(items)`` makes of a list of numbers or numeric arrays (None for anything else)."""
     try:
-        arr = np.array(items, dtype=np.float64)
-    except (ValueError, TypeError, OverflowError):
+        arr = np.array(items)
+    except (ValueError, TypeError, OverflowError, MemoryError):
         return None
-    return arr if arr.size <= _MAX_CELLS else None
+    return _numeric_array(arr) if arr.size <= _MAX_CELLS else None
 
 
 def _list_for_array_message(expected: np.ndarray, got: list, rtol: float, atol: float) -> Failure:

@@ -290,3 +290,18 @@ def test_small_float_arrays_are_shown_whole():
     expected = expected_plain(np.array([0.5, 0.25]))
     failure = judge_case(COS_SIM, Case(), expected, {"value": encode(np.array([0.5, 0.3]))})
     assert failure.message == "returned [0.5, 0.3], expected [0.5, 0.25] (largest difference 0.05)."
+
+
+@pytest.mark.parametrize("value", [
+    ["1.5", "2"], [None, None], [[1.0, 2.0], [3.0]], [{"__object__": "x"}], [[0.5] * 3] * 2, [True, 2.0],
+    [2**70, 1.0], [[[]]],
+])
+def test_odd_lists_where_an_array_is_expected_get_a_message_never_an_exception(value):
+    expected = expected_plain(np.zeros((3, 2)))
+    failure = judge_case(COS_SIM, Case(), expected, call_outcomes({"results": [{"value": value}]}, 1)[0])
+    assert failure is not None and failure.message and "values inside are right" not in failure.message
+
+
+def test_strings_that_look_like_numbers_are_not_the_right_values():
+    failure = judge_case(COS_SIM, Case(), expected_plain(np.zeros(2)), {"value": ["0", "0"]})
+    assert "values inside are right" not in failure.message and "wrap it" not in failure.message, failure.message
