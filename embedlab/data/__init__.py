@@ -11,6 +11,7 @@ from .benchmark_results import load_benchmark_results
 from .chatterbot import QAPair, load_chatterbot
 from .evaluation_sets import load_analogy_questions, load_simlex999, load_wordsim353
 from .glove import load_glove
+from .glove_files import load_glove_arrays
 from .lee import LeeCorpus, load_lee
 from .minilm import load_sentence_model, load_token_embeddings, minilm_path
 from .sentiment import Review, load_rotten_tomatoes, sentiment_tokens
@@ -42,6 +43,7 @@ __all__ = [
     "load_definitional_pairs",
     "load_gender_specific_words",
     "load_glove",
+    "load_glove_arrays",
     "load_lee",
     "load_professions",
     "load_rotten_tomatoes",
