@@ -21,7 +21,8 @@ import numpy as np
 from .diagnosis import call_text, diagnose
 from .judge import ExerciseResult, Failure, expected_plain, judge_case, judge_mutation
 from .kernel_side import encode
-from .loops import CodeIndex, LoopFinding
+from .definitions import CodeIndex
+from .loops import LoopFinding, find_loop
 from .protocol import call_outcomes, values_outcome
 from .spec import Case, Exercise
 
@@ -77,16 +78,18 @@ def evaluate(exercise: Exercise, rng: np.random.Generator, ask: Ask, code: CodeI
              broken: Collection[str] = ()) -> ExerciseResult:
     """Score ``exercise`` on the cases drawn from ``rng``.
 
-    ``code``: the submission's code cells (for the loop rule, argument names and
-    helpers); ``broken``: functions of other exercises that already failed, named
-    when this exercise calls them.
+    ``code``: the submission's code cells, for argument names, helpers and the line a
+    loop repeats (whether it loops is measured by running it, :mod:`autograder.loops`);
+    ``broken``: functions of other exercises that already failed, named when this
+    exercise calls them.
     """
     if exercise.kind == "values":
         return score_exercise(exercise, _values(exercise, ask))
     (target,) = exercise.targets
     cases = draw_cases(exercise, rng)
     failures = _calls(exercise, cases, ask, _param_names(exercise, code))
-    loop = code.loop_in(target) if code is not None and exercise.forbid_loops else None
+    passed_some = any(f is None for f in failures)  # no points to halve otherwise
+    loop = find_loop(exercise, rng, ask, code) if exercise.forbid_loops and passed_some else None
     helpers = sorted(code.helpers(target) & set(broken)) if code is not None else []
     return score_exercise(exercise, failures, cases, loop, helpers)
 

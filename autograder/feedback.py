@@ -16,14 +16,15 @@ from __future__ import annotations
 import html
 import inspect
 import sys
+from pathlib import Path
 
 import numpy as np
 
+from .definitions import CodeIndex, cell_label
 from .evaluate import evaluate
 from .judge import ExerciseResult
 from .kernel_side import handle
 from .labs import UnknownLabError, find_exercise
-from .loops import CodeIndex
 from .spec import PUBLIC_SEED
 
 __all__ = ["check", "verdict_text"]
@@ -59,11 +60,12 @@ def _notebook_code(namespace: dict, objects: tuple) -> CodeIndex | None:
     """The code the student ran: IPython's input history, else the source file of the checked function."""
     history = namespace.get("In")
     if isinstance(history, list) and all(isinstance(cell, str) for cell in history):
-        return CodeIndex.from_cells(history)
+        # In[n] is the cell the student sees as [n], so messages cite "cell [n]" as the grader does
+        return CodeIndex.from_cells(history, [cell_label(n, n) for n in range(len(history))])
     for obj in objects:
         module = inspect.getmodule(obj)
         try:
-            return CodeIndex.from_cells([inspect.getsource(module)]) if module else None
+            return CodeIndex.from_cells([inspect.getsource(module)], [Path(module.__file__).name]) if module else None
         except (OSError, TypeError):
             continue
     return None

@@ -5,7 +5,8 @@ raises does not stop the others). Then :mod:`autograder.kernel_side` is loaded
 into that kernel and every exercise's cases, drawn from the submission's seed
 (:mod:`autograder.seeding`), are sent as JSON requests; the answers come back
 as plain JSON and are validated (:mod:`autograder.protocol`) and judged here.
-Whether a function loops is read from the notebook's cells (:mod:`autograder.loops`).
+Whether a function loops is measured there too, by running it at two sizes
+(:mod:`autograder.loops`); the cells are read only to name what messages cite.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from . import kernel_side
+from .definitions import CodeIndex, cell_label
 from .evaluate import Ask, evaluate
 from .inputs import read_submission
 from .kernel_view import Allowed
 from .labs import UnknownLabError, get_lab
-from .loops import CodeIndex
 from .notebook import SubmissionError, parse_notebook
 from .protocol import KERNEL_DIED, MAX_REPLY_CHARS, NO_RESULT, TIMEOUT, BadReply, parse_reply
 from .report import Report
@@ -39,7 +40,8 @@ def _asker(runner: KernelRunner, limits: Limits) -> Ask:
     """Requests to the kernel; the reply is the last marker line of what the call printed, parsed
     and bounded by :func:`autograder.protocol.parse_reply`, or an error saying why there is none."""
     def ask(request: dict) -> dict:
-        code = f"__autograder__['serve']({json.dumps(request)!r}, globals())"
+        # a fresh copy of the harness for every request: what an earlier call did to the last one is gone
+        code = f"{_SETUP}\n__autograder__['serve']({json.dumps(request)!r}, globals())"
         run = runner.run(code, timeout=limits.call_timeout, keep=False, output_cap=MAX_REPLY_CHARS + 1000)
         if run.status == "timeout":
             return {"error": {"type": TIMEOUT, "message": f"did not return within {limits.call_timeout:g} s."}}
@@ -84,7 +86,9 @@ def grade_submission(path: str | Path, lab_id: str | None = None, limits: Limits
         if setup.status != "ok":
             report.add_error(f"the grader could not start inside the notebook: {setup.error}")
         ask = _asker(runner, limits)
-        code = CodeIndex.from_cells([source for _, source in cells])  # the loop rule reads the notebook itself
+        code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]  # cited as the student sees them
+        code = CodeIndex.from_cells([str(c.source) for c in code_cells],
+                                    [cell_label(c.get("execution_count"), i) for i, c in enumerate(code_cells, 1)])
         broken: set[str] = set()
         for index, exercise in enumerate(lab.exercises):
             result = evaluate(exercise, np.random.default_rng([seed, index]), ask, code, broken)

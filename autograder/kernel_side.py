@@ -10,8 +10,12 @@ nothing here needs to be trusted.
 
 import contextlib
 import io
+import itertools
 import json
+import os
 import sys
+import sysconfig
+import threading
 import traceback
 
 MARKER = "\x1eautograder-result:"
@@ -107,7 +111,160 @@ def _values(namespace, request):
     return {"values": [encode(namespace[name]) if name in namespace else missing for name in request["targets"]]}
 
 
-HANDLERS = {"calls": _calls, "values": _values}
+# -- the loop probe: count the lines a call executes in notebook code ------------------------------
+
+MAX_PROBE_LINES = 300
+#: audit events by which a call could hide what it executes: another process, the tracer or the
+#: grader's frames reached or changed. ``sys.settrace`` once in a thread the call started is
+#: ``threading`` starting to trace that thread, which is allowed. (``sys._getframe`` is not here:
+#: library code calls it all the time, e.g. ``collections.namedtuple``.)
+_HIDING = {"sys.settrace": "changed the tracer", "sys.setprofile": "changed the profiler",
+           "sys.monitoring.register_callback": "changed the tracer",
+           "gc.get_objects": "searched the garbage collector", "gc.get_referrers": "searched the garbage collector",
+           "gc.get_referents": "searched the garbage collector",
+           "sys._current_frames": "looked at the call stack", "object.__getattr__": "looked at a frame",
+           "os.fork": "started a process", "os.forkpty": "started a process", "os.posix_spawn": "started a process",
+           "os.spawn": "started a process", "os.exec": "started a process", "os.system": "started a process",
+           "subprocess.Popen": "started a process", "ctypes.dlopen": "used ctypes", "ctypes.dlsym": "used ctypes",
+           "ctypes.call_function": "used ctypes", "ctypes.addressof": "used ctypes", "ctypes.cdata": "used ctypes"}
+_watching = []  # while a call is probed: one list that collects its audit events
+_hooked = []  # the audit hook is added once (it cannot be removed)
+
+
+#: frames reached through an object (the ``object.__getattr__`` audit event also covers ``f_code``,
+#: ``__code__``, ``__defaults__``, which library code reads all the time)
+_FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
+
+
+def _audit(event, args):
+    if not _watching:
+        return
+    if event == "object.__getattr__" and not (len(args) == 2 and args[1] in _FRAME_ATTRIBUTES):
+        return
+    if event in _HIDING:
+        _watching[-1].append((event, threading.get_ident()))
+
+
+def _library_roots():
+    """Folders of library code: the interpreter's, site-packages, and ``embedlab`` (the course's helpers)."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values()}
+    helpers = getattr(sys.modules.get("embedlab"), "__file__", None)
+    if helpers:
+        roots.add(os.path.dirname(helpers))
+    return tuple(os.path.join(os.path.realpath(r), "") for r in roots if r)
+
+
+def _is_library(filename, roots):
+    """Library code: a file under ``roots`` or a frozen module. Notebook cells, ``exec``'d strings and
+    modules the notebook wrote are not."""
+    if filename.startswith("<"):
+        return filename.startswith("<frozen ")
+    return os.path.realpath(filename).startswith(roots)
+
+
+def _genuine(fn, name):
+    """True when ``fn`` is the interpreter's own ``sys.<name>``, not a stand-in a cell put there."""
+    return type(fn) is type(len) and fn.__name__ == name and getattr(fn.__self__, "__name__", None) == "sys"
+
+
+class _Probe:
+    """Counts the line events of one call in code that is not library code."""
+
+    def __init__(self, fn, roots):
+        self.target = getattr(fn, "__code__", None)  # None: a callable object, any notebook code starts it
+        self.roots = roots
+        self.library = {}  # code object -> bool
+        self.counts = {}  # (code object, line number) -> executions
+        self.total = itertools.count()  # every counted event once more: a cleared ``counts`` shows
+        self.started = False
+
+    def enter(self, frame, event, arg):
+        code = frame.f_code
+        library = self.library.get(code)
+        if library is None:
+            library = self.library[code] = _is_library(code.co_filename, self.roots)
+        if library:
+            return None
+        self.started = self.started or self.target is None or code is self.target
+        return self.line
+
+    def line(self, frame, event, arg):
+        if event == "line":
+            key = (frame.f_code, frame.f_lineno)
+            self.counts[key] = self.counts.get(key, 0) + 1
+            next(self.total)
+        return self.line
+
+    def report(self, counts, total):
+        """The hot lines as plain data (file, line, count, function, its first line, the line's text)."""
+        import linecache
+
+        hot = sorted(counts.items(), key=lambda item: -item[1])[:MAX_PROBE_LINES]
+        lines = [[code.co_filename[:200], line, count, code.co_name[:60], code.co_firstlineno,
+                  linecache.getline(code.co_filename, line).strip()[:200]] for (code, line), count in hot]
+        executed = next(total)
+        return lines, executed, sum(counts.values()) == executed
+
+
+def _hiding(records, main):
+    """How the call hid its work, from its audit events ("" when it did not)."""
+    traced = set()
+    for event, thread in records:
+        if event == "sys.settrace" and thread != main and thread not in traced:
+            traced.add(thread)
+            continue
+        return _HIDING[event]
+    return ""
+
+
+def _probe_one(fn, args, roots):
+    """Call ``fn(*args)`` under a line tracer (threads it starts through ``threading`` too);
+    ``sys.gettrace`` shows no tracer meanwhile, so the call cannot take hold of it."""
+    args = decode(args)
+    if not (_genuine(sys.settrace, "settrace") and _genuine(sys.gettrace, "gettrace")):
+        return {"lines": [], "executed": 0, "started": False, "hidden": "replaced sys.settrace", "error": ""}
+    probe, records, main = _Probe(fn, roots), [], threading.get_ident()
+    counts, total, gettrace = probe.counts, probe.total, sys.gettrace
+    before, before_threads = gettrace(), threading.gettrace()
+    error, out = "", _CappedText()
+    threading.settrace(probe.enter)
+    sys.gettrace = lambda: None
+    sys.settrace(probe.enter)
+    _watching.append(records)
+    try:
+        with contextlib.redirect_stdout(out):
+            fn(*args)
+    except BaseException as err:
+        error = type(err).__name__[:MAX_MESSAGE]
+    finally:
+        _watching.pop()
+        intact = gettrace() == probe.enter
+        sys.settrace(before)
+        sys.gettrace = gettrace
+        threading.settrace(before_threads)
+    lines, executed, consistent = probe.report(counts, total)
+    hidden = _hiding(records, main) or ("" if intact else "removed the tracer") or \
+        ("" if consistent else "changed the tracer's counts")
+    return {"lines": lines, "executed": executed, "started": probe.started, "hidden": hidden, "error": error}
+
+
+def _probe(namespace, request):
+    fn = namespace.get(request["target"])
+    if fn is None:
+        return {"error": {"type": "NameError", "message": f"{request['target']} is not defined", "where": None}}
+    if not _hooked:
+        try:
+            sys.addaudithook(_audit)
+        except BaseException:  # a cell's own audit hook refused ours
+            blocked = {"lines": [], "executed": 0, "started": False, "hidden": "blocked the grader's audit hook",
+                       "error": ""}
+            return {"probe": [blocked] * len(request["calls"])}
+        _hooked.append(True)
+    roots = _library_roots()
+    return {"probe": [_probe_one(fn, args, roots) for args in request["calls"]]}
+
+
+HANDLERS = {"calls": _calls, "values": _values, "probe": _probe}
 
 
 def handle(request, namespace):

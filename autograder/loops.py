@@ -1,327 +1,182 @@
-"""Does a graded function loop over its data? Decided grader-side from the submission's code cells.
+"""Does a graded function loop over its data? Decided by running it, at two sizes.
 
-The vectorisation rule (``Exercise.forbid_loops``) must not trust anything the
-kernel says, nor read only the text of one ``def``. So the grader parses the
-notebook's code cells itself and follows what the graded function can execute:
+For an exercise with ``forbid_loops`` the grader asks the kernel to call the
+function on fresh inputs of size n, k·n and n again (``Exercise.sized_case``)
+under a line tracer (:func:`autograder.kernel_side._probe_one`) that counts the
+lines executed in code that is not library code: the notebook's cells, code
+they ``exec``, modules they wrote. A line that runs more often on the larger
+input is a loop over the data; a loop over a handful of fixed items runs as
+often at both sizes. A call that hid its work from the tracer (removed or
+replaced it, started a process, searched the garbage collector or the call
+stack), raised, or never started under it cannot be checked and counts as a
+loop. The reply is untrusted: anything malformed counts the same way.
 
-* every definition of a name counts (``def`` nested under ``if``/``try``/another
-  function, ``lambda``, assignments, classes: all their methods); a later
-  top-level definition replaces an earlier one, as running the cells in order does;
-* every name the function mentions is followed, transitively, so a loop in a
-  helper (or in a decorator, or behind a ``functools.wraps`` decoy) is found;
-* code given to ``exec``/``eval``/``compile`` as a literal string is parsed like a
-  cell; any other dynamic definition (a computed ``exec``, ``globals()``,
-  ``setattr``, an import of a module the notebook may have written) makes the
-  function *unverifiable*, which the rule treats like a loop;
-* comprehensions and ``for`` loops over a handful of literal items
-  (``for x in (a, b, c)``, ``range(3)``) are not loops over the data; ``map``,
-  ``np.vectorize``, ``np.apply_along_axis`` and friends are.
+The notebook's source is read only to point at the line that repeats, as the
+student sees it ("line 3 of cell [5] ran 64 times for 64 rows").
 """
 
 from __future__ import annotations
 
-import ast
+import os
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["CodeIndex", "LoopFinding"]
+import numpy as np
 
-#: at most this many literal items make a loop "over the arguments", not over the data
-SMALL = 8
-#: calls that run a Python function once per element
-LOOPY_CALLS = frozenset({"map", "filter", "reduce", "vectorize", "apply_along_axis", "apply_over_axes",
-                         "fromiter", "frompyfunc", "starmap", "accumulate", "iterrows", "itertuples"})
-#: names and attributes that let code define or replace functions out of sight
-DYNAMIC = frozenset({"globals", "locals", "vars", "setattr", "delattr", "__import__", "import_module",
-                     "FunctionType", "LambdaType", "MethodType", "__code__", "__globals__", "__builtins__",
-                     "__wrapped__", "__dict__", "__call__", "reload", "run_cell", "run_code",
-                     "run_cell_magic", "push", "ex", "ev", "user_ns", "user_global_ns", "safe_execfile"})
-EXEC = frozenset({"exec", "eval", "compile"})
-#: modules whose functions are library code, not the student's (anything else imported is unverifiable)
-LIBRARIES = frozenset({"numpy", "scipy", "math", "cmath", "collections", "functools", "itertools", "operator",
-                       "typing", "re", "json", "random", "statistics", "string", "dataclasses", "embedlab",
-                       "autograder", "pandas", "matplotlib", "time", "copy", "heapq", "bisect", "__future__",
-                       "tqdm", "sklearn", "gensim", "IPython", "pathlib", "os", "sys"})
-_MAGIC = re.compile(r"^(\s*)[%!?]")
-_MAX_NESTED_SOURCE = 5
+from .definitions import CodeIndex
+from .kernel_side import encode
+from .protocol import BadReply, bounded
+from .safetext import clean
+from .spec import Exercise
+
+__all__ = ["FACTOR", "SIZE", "LoopFinding", "find_loop", "judge_probe"]
+
+#: the small size n and the factor k of the larger input; the inputs are n, k·n, n (fresh each time,
+#: the small one again after the large one so that a cache filled by the first call does not help)
+SIZE, FACTOR = 16, 4
+#: notebook code (a line, or all lines together) that runs at least this many times more at size k·n
+#: than at size n repeats with the data; a branch taken for one input and not another adds a line or two
+GROWTH = 8
+_FIELDS = 6  # file, line, count, function, its first line, the line's text
 
 
 @dataclass(frozen=True)
 class LoopFinding:
-    """Why a function counts as looping: ``where`` names the function (and cell) that loops."""
+    """Why a function counts as looping over its data."""
 
-    where: str
     what: str
     unverifiable: bool = False
 
     def message(self) -> str:
         if self.unverifiable:
-            return (f"could not be checked for Python loops ({self.what}, {self.where}): "
-                    "define it with a plain def")
-        return f"{self.what} in {self.where}"
+            return f"could not be checked for Python loops ({self.what})"
+        return self.what
 
 
-@dataclass
-class _Definition:
-    node: ast.AST
-    cell: int
-    name: str
+@dataclass(frozen=True)
+class _Line:
+    file: str
+    number: int
+    count: int
+    function: str
+    first: int
+    text: str
 
 
-@dataclass
-class CodeIndex:
-    """The definitions of a submission's code cells (in the order they run), ready to be queried."""
+@dataclass(frozen=True)
+class _Call:
+    lines: tuple[_Line, ...]
+    executed: int
+    started: bool
+    hidden: str
+    error: str
 
-    definitions: dict[str, list[_Definition]] = field(default_factory=dict)
-    dynamic: str | None = None  # the first dynamic feature seen anywhere, if any
-    outside: dict[str, str] = field(default_factory=dict)  # names imported from modules that are not libraries
 
-    @classmethod
-    def from_cells(cls, cells: Sequence[str]) -> CodeIndex:
-        index = cls()
-        for number, source in enumerate(cells, start=1):
-            tree = _parse(source)
-            if tree is not None:
-                index._add_module(tree, number, depth=0)
-        return index
+def find_loop(exercise: Exercise, rng: np.random.Generator, ask: Any, code: CodeIndex | None) -> LoopFinding | None:
+    """Call ``exercise``'s function through ``ask`` at sizes n, k·n, n and judge the line counts."""
+    if exercise.sized_case is None:
+        raise ValueError(f"exercise {exercise.name!r}: forbid_loops needs a sized_case")
+    sizes = (SIZE, SIZE * FACTOR, SIZE)
+    cases = [exercise.sized_case(rng, size) for size in sizes]
+    reply = ask({"kind": "probe", "target": exercise.targets[0], "calls": [encode(list(c.args)) for c in cases]})
+    return judge_probe(reply, sizes, exercise.size_unit, code)
 
-    # -- building --------------------------------------------------------------------------------
-    def _bind(self, name: str, definition: _Definition, replace: bool) -> None:
-        if replace:
-            self.definitions[name] = [definition]
-            self.outside.pop(name, None)
-        else:
-            self.definitions.setdefault(name, []).append(definition)
 
-    def _add_module(self, tree: ast.Module, cell: int, depth: int) -> None:
-        top = set(map(id, tree.body))
-        for node in _walk(tree):
-            replace = id(node) in top
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self._bind(node.name, _Definition(node, cell, node.name), replace)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-                value = node.value if node.value is not None else ast.Constant(None)
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    for name in _bound_names(target):
-                        self._bind(name, _Definition(value, cell, name), replace and isinstance(target, ast.Name))
-            elif isinstance(node, (ast.For, ast.AsyncFor)):
-                for name in _bound_names(node.target):
-                    self._bind(name, _Definition(node.iter, cell, name), False)
-            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-                for name in _bound_names(node.optional_vars):
-                    self._bind(name, _Definition(node.context_expr, cell, name), False)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._add_import(node, cell, replace)
-            self._note_dynamic(node, cell, depth)
-
-    def _add_import(self, node: ast.Import | ast.ImportFrom, cell: int, replace: bool) -> None:
-        module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
-        for alias in node.names:
-            root = (module or alias.name).split(".")[0]
-            name = alias.asname or alias.name.split(".")[0]
-            if isinstance(node, ast.ImportFrom) and node.level:
-                root = ""  # a relative import: the notebook's own files
-            if root in LIBRARIES:
-                if replace:
-                    self.definitions.pop(name, None)
-                    self.outside.pop(name, None)
-            else:
-                self.outside[name] = f"imported from {root or 'a local file'!r} in cell {cell}"
-
-    def _note_dynamic(self, node: ast.AST, cell: int, depth: int) -> None:
-        if isinstance(node, ast.Call) and _called_name(node) in EXEC:
-            source = _literal_source(node)
-            if source is not None and depth < _MAX_NESTED_SOURCE:
-                tree = _parse(source)
-                if tree is not None:
-                    self._add_module(tree, cell, depth + 1)
-                    return
-            self.dynamic = self.dynamic or f"{_called_name(node)}() of computed code in cell {cell}"
-        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-        if name in DYNAMIC:
-            self.dynamic = self.dynamic or f"{name} in cell {cell}"
-        # sys.modules[...] / sys.modules.get(...) reach a module's namespace; `"x" in sys.modules` does not
-        inner = node.value if isinstance(node, (ast.Subscript, ast.Attribute)) else None
-        if isinstance(inner, ast.Attribute) and inner.attr == "modules":
-            self.dynamic = self.dynamic or f"sys.modules in cell {cell}"
-
-    # -- queries ---------------------------------------------------------------------------------
-    def reached(self, target: str) -> list[_Definition]:
-        """Every definition the function ``target`` may execute (its own first)."""
-        seen: set[str] = set()
-        order: list[_Definition] = []
-        todo = [target]
-        while todo:
-            name = todo.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            for definition in self.definitions.get(name, []):
-                order.append(definition)
-                todo.extend(sorted(_mentioned(definition.node) - seen))
-        return order
-
-    def params(self, target: str) -> list[str]:
-        """The parameter names of the last top-level ``def target`` (empty when there is none)."""
-        for definition in reversed(self.definitions.get(target, [])):
-            if isinstance(definition.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                return [a.arg for a in (*definition.node.args.posonlyargs, *definition.node.args.args)]
-        return []
-
-    def helpers(self, target: str) -> set[str]:
-        """The notebook-defined names ``target`` reaches (itself excluded)."""
-        return {d.name for d in self.reached(target)} - {target}
-
-    def loop_in(self, target: str) -> LoopFinding | None:
-        """Why ``target`` counts as looping over its data, or None when it does not."""
-        if self.dynamic:
-            return LoopFinding(self.dynamic, "code changed out of sight", unverifiable=True)
-        reached = self.reached(target)
-        if not reached:
-            return LoopFinding("the notebook", f"no definition of `{target}` was found", unverifiable=True)
-        names = {d.name for d in reached} | set().union(*(_mentioned(d.node) for d in reached))
-        for name in sorted(names & set(self.outside)):
-            return LoopFinding(f"`{name}`", self.outside[name], unverifiable=True)
-        for definition in reached:
-            what = _loop_kind(definition.node)
-            if what:
-                helper = "" if definition.name == target else "your helper "
-                return LoopFinding(f"{helper}`{definition.name}` (cell {definition.cell})", what)
+def judge_probe(reply: Any, sizes: tuple[int, ...], unit: str, code: CodeIndex | None) -> LoopFinding | None:
+    """The verdict on a probe reply: None (no loop over the data), a loop with its line, or unverifiable."""
+    calls = _calls(reply, len(sizes))
+    if isinstance(calls, str):
+        return LoopFinding(calls, unverifiable=True)
+    for size, call in zip(sizes, calls, strict=True):
+        if call.hidden:
+            return LoopFinding(f"it {call.hidden} while it ran", unverifiable=True)
+        if call.error:
+            return LoopFinding(f"it raised {call.error} for an input of {size:,} {unit}", unverifiable=True)
+        if not call.started:
+            return LoopFinding("the grader never saw it start: define it with a plain def in a code cell",
+                               unverifiable=True)
+    small, large = min(sizes), max(sizes)
+    smalls = [call for size, call in zip(sizes, calls, strict=True) if size == small]
+    bigs = [call for size, call in zip(sizes, calls, strict=True) if size == large]
+    before: dict[tuple[str, int], int] = {}
+    for line in (line for call in smalls for line in call.lines):
+        before[line.file, line.number] = max(before.get((line.file, line.number), 0), line.count)
+    grown = [(line.count - before.get((line.file, line.number), 0), line) for call in bigs for line in call.lines]
+    growth, line = max(grown, key=lambda item: item[0], default=(0, None))
+    executed = (max(c.executed for c in bigs), max(c.executed for c in smalls))
+    if growth < GROWTH and executed[0] - executed[1] < GROWTH:
         return None
+    if line is None or growth < GROWTH:  # the work grew, spread thin over lines that each grew a little
+        return LoopFinding(f"its code ran {executed[0]:,} lines for {large:,} {unit} "
+                           f"({executed[1]:,} for {small:,})")
+    return LoopFinding(f"{_where(line, code)} ran {line.count:,} times for {large:,} {unit} "
+                       f"({before.get((line.file, line.number), 0):,} times for {small:,})")
 
 
-# -- AST helpers ------------------------------------------------------------------------------------
-
-def _parse(source: str) -> ast.Module | None:
-    """A cell as Python (IPython magics blanked out); None when it would not run at all."""
-    if source.lstrip().startswith("%%"):
-        return None
-    lines = [_MAGIC.sub(r"\1pass #", line) for line in source.splitlines()]
+def _calls(reply: Any, n: int) -> list[_Call] | str:
+    """The ``n`` probed calls of a reply, or why the reply cannot be used."""
     try:
-        return ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        reply = bounded(reply)
+    except BadReply as err:
+        return f"the notebook gave {err}"
+    raw = reply.get("probe") if isinstance(reply, dict) else None
+    if not isinstance(raw, list) or len(raw) != n:
+        error = reply.get("error") if isinstance(reply, dict) else None
+        message = error.get("message") if isinstance(error, dict) else None
+        return f"no readable answer: {clean(message, 120)}" if isinstance(message, str) and message \
+            else "no readable answer from the notebook"
+    calls = [_call(item) for item in raw]
+    return "an answer of the wrong shape from the notebook" if None in calls else calls
+
+
+def _call(item: Any) -> _Call | None:
+    if not isinstance(item, dict) or not isinstance(item.get("lines"), list):
         return None
+    executed, started, hidden, error = (item.get(key) for key in ("executed", "started", "hidden", "error"))
+    if not (_count(executed) and isinstance(started, bool) and isinstance(hidden, str) and isinstance(error, str)):
+        return None
+    lines = [_line(raw) for raw in item["lines"]]
+    if None in lines:
+        return None
+    return _Call(tuple(lines), executed, started, clean(hidden, 80), clean(error, 60))
 
 
-def _walk(node: ast.AST) -> Iterator[ast.AST]:
-    """ast.walk without recursion (a hostile cell can nest deeply)."""
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        yield current
-        todo.extend(ast.iter_child_nodes(current))
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _bound_names(target: ast.AST) -> list[str]:
-    return [n.id for n in _walk(target) if isinstance(n, ast.Name)]
+def _line(raw: Any) -> _Line | None:
+    if not (isinstance(raw, list) and len(raw) == _FIELDS):
+        return None
+    file, number, count, function, first, text = raw
+    if not (isinstance(file, str) and isinstance(function, str) and isinstance(text, str)
+            and all(map(_count, (number, count, first)))):
+        return None
+    return _Line(file, number, count, function, first, text)
 
 
-def _called_name(call: ast.Call) -> str | None:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+def _where(line: _Line, code: CodeIndex | None) -> str:
+    """``line 3 of cell [5]`` when the line is found in a cell, else the file or function it is in."""
+    for label, source in reversed(code.cells if code else []):
+        rows = source.splitlines()
+        for offset in (0, 1) if source.lstrip().startswith("%%") else (0,):  # a cell magic's body: line 2 on
+            if _matches(rows, line, offset):
+                return f"line {line.number + offset} of {label}"
+    if not line.file.startswith("<"):
+        return f"line {line.number} of {clean(os.path.basename(line.file), 60)}"
+    return f"line {line.number} of `{clean(line.function, 60)}` (code made while the notebook ran)"
 
 
-def _literal_source(call: ast.Call) -> str | None:
-    first = call.args[0] if call.args else None
-    return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+def _matches(rows: list[str], line: _Line, offset: int) -> bool:
+    """The cell holds this line: its text where the tracer saw it, or, with no text (code run by a cell
+    magic), the ``def`` of its function on the function's first line."""
+    def row(number: int) -> str | None:
+        index = number - 1 + offset
+        return rows[index].strip() if 0 <= index < len(rows) else None
 
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-
-
-def _own_scope(fn: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a function's own scope (nested functions and classes contribute only their names)."""
-    body = fn.body if isinstance(fn.body, list) else [fn.body]
-    todo = list(body)
-    while todo:
-        n = todo.pop()
-        yield n
-        if not isinstance(n, (*_SCOPES, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(n))
-
-
-def _locals(fn: ast.AST) -> frozenset[str]:
-    """Parameters and names the function binds itself (minus ``global``/``nonlocal`` ones)."""
-    a = fn.args
-    names = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if x is not None}
-    declared = set()
-    for n in _own_scope(fn):
-        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            names.add(n.id)
-        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)) and n.name:
-            names.add(n.name)
-        elif isinstance(n, (ast.Import, ast.ImportFrom)):
-            names |= {alias.asname or alias.name.split(".")[0] for alias in n.names}
-        elif isinstance(n, (ast.Global, ast.Nonlocal)):
-            declared |= set(n.names)
-    return frozenset(names - declared)
-
-
-def _mentioned(node: ast.AST) -> set[str]:
-    """The free names a definition mentions: globals its code may call, scoping respected
-    (a parameter ``E`` does not lead to a global ``E``); decorators, defaults and code in
-    literal exec strings included."""
-    names: set[str] = set()
-    todo: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset())]
-    while todo:
-        n, bound = todo.pop()
-        if isinstance(n, _SCOPES):
-            outer = [*getattr(n, "decorator_list", []), *n.args.defaults, *(d for d in n.args.kw_defaults if d)]
-            todo.extend((o, bound) for o in outer)
-            inner = bound | _locals(n)
-            todo.extend((b, inner) for b in (n.body if isinstance(n.body, list) else [n.body]))
-            continue
-        if isinstance(n, ast.Name):
-            if isinstance(n.ctx, ast.Load) and n.id not in bound:
-                names.add(n.id)
-            continue
-        if isinstance(n, ast.Call) and _called_name(n) in EXEC:
-            tree = _parse(_literal_source(n) or "")
-            if tree is not None:
-                todo.append((tree, bound))
-        todo.extend((c, bound) for c in ast.iter_child_nodes(n))
-    return names
-
-
-def _small_literal(it: ast.AST) -> bool:
-    """``(a, b, c)``, ``[x, y]``, ``range(3)``, ``zip((a, b), (c, d))``: a handful of items, not the data."""
-    if isinstance(it, (ast.Tuple, ast.List, ast.Set)):
-        return len(it.elts) <= SMALL and not any(isinstance(e, ast.Starred) for e in it.elts)
-    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and not it.keywords:
-        if it.func.id == "range" and it.args and all(isinstance(a, ast.Constant) and isinstance(a.value, int)
-                                                     for a in it.args):
-            return len(range(*[a.value for a in it.args][:3])) <= SMALL
-        if it.func.id in ("zip", "enumerate", "reversed") and it.args:
-            return all(_small_literal(a) for a in it.args)
-    return False
-
-
-def _loop_kind(node: ast.AST) -> str | None:
-    """The first loop over data that calling ``node`` may run (comprehensions included), or None.
-
-    A function or class runs its whole body. A value (``f = expression``) ran its own
-    loops once, when it was defined; calling it runs only its lambdas and whatever a
-    loop-in-disguise call (``np.vectorize(g)``) made of it.
-    """
-    executed = isinstance(node, (*_SCOPES, ast.ClassDef, ast.Module))
-    todo: list[tuple[ast.AST, bool]] = [(node, executed)]
-    while todo:
-        n, runs = todo.pop()
-        runs = runs or isinstance(n, ast.Lambda)
-        if runs and isinstance(n, ast.While):
-            return "a Python while loop"
-        if runs and isinstance(n, (ast.For, ast.AsyncFor)) and not _small_literal(n.iter):
-            return "a Python for loop"
-        if runs and isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and \
-                not all(_small_literal(g.iter) for g in n.generators):
-            return "a comprehension over the data"
-        if isinstance(n, ast.Call) and _called_name(n) in LOOPY_CALLS:
-            return f"{_called_name(n)}(), a Python loop in disguise,"
-        if isinstance(n, ast.Call) and _called_name(n) in EXEC:
-            tree = _parse(_literal_source(n) or "")
-            if tree is not None:
-                todo.append((tree, runs))
-        todo.extend((c, runs) for c in ast.iter_child_nodes(n))
-    return None
+    if line.text:
+        return row(line.number) == line.text
+    definition = row(line.first)
+    return definition is not None and re.match(rf"(async\s+)?def\s+{re.escape(line.function)}\b", definition) \
+        is not None

@@ -61,8 +61,13 @@ class Exercise:
     #: extra check of what the call printed: ``(case, expected, stdout) -> message or None``
     check_stdout: Callable[[Case, Any, str], str | None] | None = None
     #: a loop over the data in what the function executes (its helpers included) halves its score;
-    #: decided grader-side from the notebook's code (see :mod:`autograder.loops`)
+    #: decided by running it at two sizes and counting the lines it executes (see :mod:`autograder.loops`)
     forbid_loops: bool = False
+    #: ``sized_case(rng, n)``: a fresh case whose data grow with ``n`` in every dimension a loop could walk
+    #: (rows, columns, batch, ...); required with ``forbid_loops``
+    sized_case: Callable[[np.random.Generator, int], Case] | None = None
+    #: what ``n`` counts, for the loop message ("ran 64 times for 64 rows")
+    size_unit: str = "items"
     #: the function must leave its arguments unchanged (checked after every call)
     forbid_mutation: bool = False
     #: maps a plain answer to a canonical form before it is compared (applied to the expected
@@ -76,6 +81,9 @@ class Exercise:
     def __post_init__(self):
         if self.kind == "function" and len(self.targets) != 1:
             raise ValueError(f"exercise {self.name!r}: a function exercise has exactly one target.")
+        if self.forbid_loops and (self.kind != "function" or self.sized_case is None):
+            raise ValueError(f"exercise {self.name!r}: forbid_loops needs a function exercise with a sized_case "
+                             "(inputs of a given size, to see whether the work grows with them).")
 
 
 @dataclass(frozen=True)

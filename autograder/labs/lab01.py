@@ -32,6 +32,11 @@ def _matrix(rng: np.random.Generator) -> np.ndarray:
     return rng.standard_normal((n, d)) * rng.uniform(0.2, 5.0, size=(n, 1))
 
 
+def _sized_matrix(rng: np.random.Generator, n: int) -> Case:
+    """An embedding matrix of n rows and n // 2 columns (the loop rule's inputs grow in both)."""
+    return Case((rng.standard_normal((n, max(3, n // 2))) * rng.uniform(0.2, 5.0, size=(n, 1)),))
+
+
 def _table(rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     E = _matrix(rng)
     return E, [str(w) for w in rng.choice(WORDS, size=len(E), replace=False)]
@@ -192,6 +197,8 @@ SIMILARITY_MATRIX = Exercise(
     reference=lambda E: cosine_similarity(E, E),
     cases=lambda rng: [Case((_matrix(rng),)) for _ in range(4)],
     forbid_loops=True,
+    sized_case=_sized_matrix,
+    size_unit="rows",
     near_misses=(
         NearMiss("returned E @ E.T without normalising: divide each row by its length first.",
                  lambda E: E @ E.T),

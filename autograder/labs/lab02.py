@@ -68,6 +68,12 @@ def _batch(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return rng.normal(0, 0.8, (b, d)), rng.normal(0, 0.8, (b, d)), rng.normal(0, 0.8, (b, k, d))
 
 
+def _sized_batch(rng: np.random.Generator, n: int) -> Case:
+    """A batch of n pairs, n // 4 dimensions and n // 4 noise words each (the loop rule's inputs grow in all)."""
+    b, d, k = n, max(3, n // 4), max(2, n // 4)
+    return Case((rng.normal(0, 0.8, (b, d)), rng.normal(0, 0.8, (b, d)), rng.normal(0, 0.8, (b, k, d))))
+
+
 def _step_case(rng: np.random.Generator) -> Case:
     """Two small weight matrices and a batch that repeats ids (B + B*K > V), so sums matter."""
     v, d, b, k = int(rng.integers(5, 9)), int(rng.integers(3, 5)), int(rng.integers(6, 12)), int(rng.integers(2, 4))
@@ -259,6 +265,8 @@ SGNS_LOSS = Exercise(
     reference=w2v.sgns_loss,
     cases=lambda rng: [Case(_batch(rng)) for _ in range(4)],
     forbid_loops=True,
+    sized_case=_sized_batch,
+    size_unit="pairs",
     near_misses=(
         NearMiss("returned the total over the batch: return one loss per pair, an array of shape (B,).",
                  lambda c, o, n: float(w2v.sgns_loss(c, o, n).sum())),
@@ -284,6 +292,8 @@ SGNS_GRADIENTS = Exercise(
     reference=w2v.sgns_gradients,
     cases=lambda rng: [Case(_batch(rng)) for _ in range(4)],
     forbid_loops=True,
+    sized_case=_sized_batch,
+    size_unit="pairs",
     near_misses=(
         NearMiss("every gradient has the wrong sign (that is the gradient of -L).",
                  lambda c, o, n: _gradients_with(c, o, n, scale=-1.0)),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from fractions import Fraction
 
 import numpy as np
 
@@ -37,47 +38,69 @@ def _pool_case(rng: np.random.Generator) -> Case:
     return Case((rng.normal(0, 1, (b, t, d)), mask))
 
 
+def _sized_pool_case(rng: np.random.Generator, n: int) -> Case:
+    """n sentences of n // 4 positions and n // 4 dimensions, padded (the loop rule's inputs grow in all)."""
+    b, t, d = n, max(4, n // 4), max(3, n // 4)
+    lengths = rng.integers(1, t + 1, size=b)
+    mask = (np.arange(t)[None, :] < lengths[:, None]).astype(np.int64)
+    return Case((rng.normal(0, 1, (b, t, d)), mask))
+
+
 def _top_k_case(rng: np.random.Generator) -> Case:
-    """Documents with exact cosine ties: repeated rows and rows scaled by 2 or 4 (exact in floating point)."""
+    """Documents with exact cosine ties: repeated rows and rows scaled by 2 or 4 (exact in floating point);
+    drawn again while the top k happen to be in index order (then sorting the indices would pass)."""
     n, d = int(rng.integers(6, 10)), int(rng.integers(3, 6))
     docs = rng.normal(0, 1, (n, d))
     copies = rng.choice(n, size=3, replace=False)
     docs = np.vstack([docs, docs[copies] * rng.choice([2.0, 4.0], size=(3, 1)), docs[copies[:1]]])
     docs = docs[rng.permutation(len(docs))]
     query = docs[int(rng.integers(len(docs)))] + rng.normal(0, 0.05, d)
-    return Case((query, docs, int(rng.integers(3, 7))))
+    k = int(rng.integers(3, 7))
+    top = _top_k(query, docs, k)
+    return Case((query, docs, k)) if np.any(np.diff(top) < 0) else _top_k_case(rng)
 
 
 def _chunk_case(rng: np.random.Generator) -> Case:
-    size = int(rng.integers(4, 9))
-    overlap = int(rng.integers(2, size - 1))  # 2 <= overlap <= size - 2: each near miss makes other chunks
-    n = int(rng.integers(size + 2, 4 * size))
+    """Overlap above size / 2 (so a step of ``overlap`` is wrong too), and a text one word longer than a
+    whole number of steps: the last chunk ends exactly at the last word only by the right rule, so
+    stopping a word early, dropping the tail (``range(0, n - size + 1, step)``) and tail chunks past the
+    end all show, as does a step off by one either way."""
+    size = int(rng.integers(5, 9))
+    overlap = int(rng.integers(size // 2 + 1, size - 1))  # size / 2 < overlap <= size - 2
+    n = size + int(rng.integers(0, 4)) * (size - overlap) + 1
     return Case(([f"w{i}" for i in range(n)], size, overlap))
 
 
-def _ranking_case(rng: np.random.Generator, k: int | None = None) -> Case:
-    docs = [f"d{i}" for i in rng.permutation(15)]
-    relevant = sorted(str(x) for x in rng.choice(docs, size=int(rng.integers(1, 4)), replace=False))
-    return Case((docs[:12], relevant, k if k is not None else int(rng.integers(2, 8))))
+def _chunk_cases(rng: np.random.Generator) -> list[Case]:
+    return [*(_chunk_case(rng) for _ in range(5)), Case((["a", "b", "c"], 5, 2))]
 
 
-def _recall_cases(rng: np.random.Generator) -> list[Case]:
-    """Random rankings, plus one with a relevant document just past the cutoff (at ranking[k])."""
-    cases = [_ranking_case(rng) for _ in range(5)]
-    ranking, _, k = _ranking_case(rng).args
-    cases.append(Case((ranking, [ranking[k], ranking[0]], k)))
-    return cases
+def _recall_case(rng: np.random.Generator) -> Case:
+    """3 to 5 relevant documents, all but one in the top k (the last one there at ranking[k - 1]) and one
+    just past the cutoff (at ranking[k]); k differs from their number. So recall is neither 0 nor 1 nor
+    "any hit", differs from precision, and changes when the cutoff moves by one either way."""
+    docs = [f"d{i}" for i in rng.permutation(15)][:12]
+    n_relevant = int(rng.integers(3, 6))
+    k = int(rng.choice([k for k in range(n_relevant - 1, 9) if k != n_relevant]))
+    inside = rng.choice(k - 1, size=n_relevant - 2, replace=False)
+    relevant = [docs[int(i)] for i in (*inside, k - 1, k)]
+    return Case((docs, [str(d) for d in rng.permutation(relevant)], k))
 
 
 def _mrr_case(rng: np.random.Generator) -> Case:
-    """Several queries: answers at rank 1, further down, past the cutoff, and missing."""
+    """Queries (in random order) whose first relevant document is at rank 1, further down, exactly at the
+    cutoff k, past it, or missing; the first two have a second relevant document inside the top k (it must
+    not count). k varies, so an answer that assumes 10 or moves the cutoff by one shows."""
+    k = int(rng.integers(5, 11))
+    firsts = (0, int(rng.integers(1, k - 2)), k - 1, int(rng.integers(k, k + 3)), None)
     rankings, judgements = [], []
-    for position in (0, int(rng.integers(1, 5)), int(rng.integers(10, 13)), None):
+    for first in firsts:
         docs = [f"d{i}" for i in rng.permutation(16)][:14]
-        extra = [str(rng.choice(docs[position + 1:]))] if position is not None and rng.random() < 0.5 else []
+        second = [docs[int(rng.integers(first + 1, k))]] if first is not None and first < k - 2 else []
         rankings.append(docs)
-        judgements.append(([docs[position], *extra]) if position is not None else ["zzz"])
-    return Case((rankings, judgements, 10))
+        judgements.append([str(d) for d in rng.permutation([docs[first], *second])] if first is not None else ["zzz"])
+    order = rng.permutation(len(firsts))
+    return Case(([rankings[i] for i in order], [judgements[i] for i in order], k))
 
 
 def _bm25_case(rng: np.random.Generator) -> Case:
@@ -88,15 +111,55 @@ def _bm25_case(rng: np.random.Generator) -> Case:
     n_docs = int(rng.integers(20, 200))
     doc_freq = {str(w): int(rng.integers(1, n_docs // 2)) for w in vocab}
     avg = float(rng.uniform(0.5, 2.0) * len(doc))
-    return Case((query, doc, [doc_freq[t] for t in query], n_docs, avg, float(rng.choice([1.2, 1.5, 2.0])),
-                 float(rng.choice([0.5, 0.75, 1.0]))))
+    k1, b = _not_default(rng, 0.8, 2.4, 1.5), _not_default(rng, 0.2, 1.0, 0.75)
+    return Case((query, doc, [doc_freq[t] for t in query], n_docs, avg, k1, b))
 
 
-def _rrf_case(rng: np.random.Generator) -> Case:
+def _not_default(rng: np.random.Generator, low: float, high: float, default: float) -> float:
+    """A parameter drawn away from its default, so an answer that ignores the argument shows."""
+    value = default
+    while abs(value - default) < 0.05:
+        value = round(float(rng.uniform(low, high)), 2)
+    return value
+
+
+def _rrf_rankings(rng: np.random.Generator) -> list[list[str]]:
+    """2 or 3 rankings with a planted tie: x at ranks r and s of the first two, y at s and r (and neither in a
+    third), x seen first but named after y, so "ties: first seen first" differs from the reverse and from
+    alphabetical order."""
     docs = [f"d{i}" for i in range(12)]
-    n_rankings = int(rng.integers(2, 4))
-    rankings = [[str(d) for d in rng.permutation(docs)[: int(rng.integers(4, 9))]] for _ in range(n_rankings)]
-    return Case((rankings, int(rng.choice([1, 10, 60]))))
+    rankings = [[str(d) for d in rng.permutation(docs)[: int(rng.integers(5, 9))]] for _ in range(rng.integers(2, 4))]
+    r, s = sorted(int(i) for i in rng.choice(min(map(len, rankings[:2])), size=2, replace=False))
+    x, y = sorted((rankings[0][r], rankings[0][s]), reverse=True)
+    first = [d for d in rankings[0] if d not in (x, y)]
+    second = [d for d in rankings[1] if d not in (x, y)]
+    first[r:r], first[s:s], second[r:r], second[s:s] = [x], [y], [y], [x]
+    return [first, second, *([d for d in ranking if d not in (x, y)] for ranking in rankings[2:])]
+
+
+def _ties_are_exact_in_floats(rankings: list[list[str]], k: int) -> bool:
+    """Every exact tie of fused scores is between documents with the same ranks (at most two of them), so
+    float sums in any order keep it a tie: an exact answer (fractions.Fraction) and a float one agree."""
+    ranks: dict[str, list[int]] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            ranks.setdefault(doc, []).append(rank)
+    by_score: dict[Fraction, set[tuple[int, ...]]] = {}
+    for doc_ranks in ranks.values():
+        by_score.setdefault(sum(Fraction(1, k + r) for r in doc_ranks), set()).add(tuple(sorted(doc_ranks)))
+    return all(len(kinds) == 1 and len(next(iter(kinds))) <= 2 for kinds in by_score.values())
+
+
+def _rrf_case(rng: np.random.Generator, k: int) -> Case:
+    rankings = _rrf_rankings(rng)
+    while not _ties_are_exact_in_floats(rankings, k):
+        rankings = _rrf_rankings(rng)
+    return Case((rankings, k))
+
+
+def _rrf_cases(rng: np.random.Generator) -> list[Case]:
+    """The default k = 60 once in five; otherwise a k that an answer ignoring the argument gets wrong."""
+    return [_rrf_case(rng, 60), *(_rrf_case(rng, int(rng.integers(1, 40))) for _ in range(4))]
 
 
 # -- references (embedlab.search) ------------------------------------------------------------------
@@ -180,6 +243,8 @@ MEAN_POOL = Exercise(
     reference=mean_pool,
     cases=lambda rng: [_pool_case(rng) for _ in range(4)],
     forbid_loops=True,
+    sized_case=_sized_pool_case,
+    size_unit="sentences",
     near_misses=(
         NearMiss("averaged over every position, padding included: multiply by the mask and divide by the number "
                  "of real tokens, mask.sum(axis=1).", lambda t, m: np.asarray(t).mean(axis=1)),
@@ -220,7 +285,7 @@ CHUNK_WORDS = Exercise(
     points=2,
     targets=("chunk_words",),
     reference=_chunks,
-    cases=lambda rng: [*(_chunk_case(rng) for _ in range(4)), Case((["a", "b", "c"], 5, 2))],
+    cases=_chunk_cases,
     near_misses=(
         NearMiss("consecutive chunks should share exactly `overlap` words: step forward by size - overlap "
                  "(yours is off by one).", lambda w, s, o: _chunks_by_step(w, s, o, step=s - o + 1)),
@@ -241,7 +306,7 @@ RECALL_AT_K = Exercise(
     points=1,
     targets=("recall_at_k",),
     reference=_recall_at_k,
-    cases=_recall_cases,
+    cases=lambda rng: [_recall_case(rng) for _ in range(5)],
     near_misses=(
         NearMiss("divided by k (that is precision@k): recall divides by the number of relevant documents.",
                  lambda r, rel, k: len(set(r[:k]) & set(rel)) / k),
@@ -304,7 +369,7 @@ RRF = Exercise(
     points=2,
     targets=("reciprocal_rank_fusion",),
     reference=_rrf,
-    cases=lambda rng: [_rrf_case(rng) for _ in range(5)],
+    cases=_rrf_cases,
     near_misses=(
         NearMiss("counted ranks from 0: the first document of a ranking adds 1 / (k + 1).",
                  lambda r, k=60: _rrf_with(r, k, start=0)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import linecache
 import os
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import numpy as np
 from autograder.evaluate import evaluate
 from autograder.kernel_side import handle
 from autograder.labs import get_lab
-from autograder.loops import CodeIndex
+from autograder.definitions import CodeIndex
 from autograder.sandbox import Limits, isolation_available
 from autograder.spec import PUBLIC_SEED
 
@@ -65,11 +66,12 @@ def judge_in_process(exercise, objects, seed: int = PUBLIC_SEED):
 
 
 def judge_source(exercise, source: str, seed: int = PUBLIC_SEED):
-    """``exercise`` judged on the function that ``source`` (one notebook cell) defines, with the
-    grader's reading of that cell for the loop rule."""
+    """``exercise`` judged on the function that ``source`` defines, run as cell [2] of a notebook
+    whose cell [1] imports numpy (its text in linecache, as IPython keeps it, so messages cite its lines)."""
     namespace: dict = {"np": np}
-    exec(source, namespace)
-    code = CodeIndex.from_cells(["import numpy as np", source])
+    linecache.cache["<cell 2>"] = (len(source), None, source.splitlines(True), "<cell 2>")
+    exec(compile(source, "<cell 2>", "exec"), namespace)
+    code = CodeIndex.from_cells(["import numpy as np", source], ["cell [1]", "cell [2]"])
     return evaluate(exercise, np.random.default_rng(seed), lambda request: handle(request, namespace), code=code)
 
 

@@ -141,10 +141,10 @@ def test_a_report_stays_small_whatever_the_cells_raise(graded):
     assert not any("\n" in e or "::" in e for e in report.errors)
 
 
-def test_the_loop_rule_reads_the_notebook_not_the_kernel(graded):
+def test_the_loop_rule_runs_the_function_and_points_at_the_line_behind_the_decoy(graded):
     feedback = {ex.name: ex.feedback for ex in graded[0]["loop_in_a_helper_behind_a_decoy"].exercises}
     assert feedback["similarity_matrix"].startswith("values correct; loses half the points for looping")
-    assert "your helper `rows`" in feedback["similarity_matrix"]
+    assert "line 7 of code cell" in feedback["similarity_matrix"], feedback["similarity_matrix"]
 
 
 def test_partial_credit_is_the_same_every_time_and_the_seed_is_recorded(graded):

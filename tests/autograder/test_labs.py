@@ -21,15 +21,17 @@ import sys
 from pathlib import PurePath
 
 import nbformat
+import numpy as np
 import pytest
 import yaml
 
 from autograder import check
 from autograder.assign import BEGIN, student_version
 from autograder.batch import grade_many
+from autograder.kernel_side import handle
 from autograder.labs import LAB_MODULES, LABS, get_lab
+from autograder.loops import FACTOR, SIZE, find_loop
 from autograder.notebook import exercise_tag
-from autograder.loops import CodeIndex
 from autograder.sandbox import Limits
 
 from agtest_helpers import ROOT, SEEDS, UNISOLATED_OK, judge_in_process
@@ -42,7 +44,15 @@ NEAR_MISSES = [pytest.param(lab.id, ex.name, i, id=f"{lab.id}-{ex.name}-{i}")
 
 
 def _reference_objects(exercise):
-    return exercise.reference() if exercise.kind == "values" else (exercise.reference,)
+    """The reference as a student hands it in: the values, or a function defined in the notebook (the loop
+    rule follows only code that is not library code, and the references live in the installed embedlab)."""
+    if exercise.kind == "values":
+        return exercise.reference()
+
+    def answer(*args):
+        return exercise.reference(*args)
+
+    return (answer,)
 
 
 # -- the spec ------------------------------------------------------------------------------------
@@ -125,15 +135,26 @@ def test_every_exercise_has_a_tagged_stub_and_a_check_call(lab_id):
 
 
 @pytest.mark.parametrize("lab_id", LAB_IDS)
-def test_the_solution_keeps_the_vectorisation_rule(lab_id):
-    """The grader-side loop analysis of the solution's cells finds no loop in any forbid_loops exercise."""
-    lab = get_lab(lab_id)
-    nb = nbformat.read(ROOT / "solutions" / lab.notebook, as_version=4)
-    code = CodeIndex.from_cells([c.source for c in nb.cells if c.cell_type == "code"])
-    for ex in lab.exercises:
-        if ex.forbid_loops:
-            finding = code.loop_in(ex.targets[0])
-            assert finding is None, f"{ex.name}: {finding.message()}"
+def test_the_loop_rules_inputs_grow_in_every_dimension_and_tell_loops_apart(lab_id):
+    """``sized_case`` grows every array argument in every dimension (so a loop over any of them shows);
+    on those inputs the reference has no loop and the same reference called row by row has one."""
+    for ex in get_lab(lab_id).exercises:
+        if not ex.forbid_loops:
+            continue
+        rng = np.random.default_rng(0)
+        small, large = ex.sized_case(rng, SIZE), ex.sized_case(rng, SIZE * FACTOR)
+        for a, b in zip(small.args, large.args, strict=True):
+            if isinstance(a, np.ndarray):
+                assert all(y > x for x, y in zip(a.shape, b.shape, strict=True)), (ex.name, a.shape, b.shape)
+        (answer,) = _reference_objects(ex)
+
+        def row_by_row(*args, ex=ex):
+            return [ex.reference(*(a[i:i + 1] for a in args)) for i in range(len(args[0]))]
+
+        for function, loops in ((answer, False), (row_by_row, True)):
+            namespace = {ex.targets[0]: function}
+            finding = find_loop(ex, rng, lambda request, ns=namespace: handle(request, ns), None)
+            assert (finding is not None and not finding.unverifiable) == loops, (ex.name, finding)
 
 
 def test_every_solution_notebook_belongs_to_a_registered_lab():
