@@ -6,7 +6,8 @@ is fast feedback. This module is the other path, run by ``.github/workflows/regr
 course (a job matrix, one job per shard), or locally over folders. Three steps, each a subcommand of
 ``python -m autograder regrade``:
 
-- :func:`plan`: the roster -> shards, as JSON for the job matrix;
+- :func:`schedule` (``plan``): which lab and deadline (given, or the lab just due on a schedule),
+  its roster and the roster's shards (:func:`plan`), as JSON for the job matrix;
 - :func:`fetch`: one shard's repositories, cloned bare (no checkout: nothing of the repository runs,
   and only the lab's notebook is written out) at the last commit before the deadline, each notebook
   into ``DIR/<student>/``, plus a manifest of what was fetched (commit, or why nothing was);
@@ -34,19 +35,22 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .inputs import MAX_NOTEBOOK_BYTES
 from .safetext import clean
 
-__all__ = ["MANIFEST", "TOKEN_ENV", "Fetched", "RegradeError", "Student", "fetch", "merge", "parse_deadline",
-           "plan", "read_roster", "shard_of", "summary_markdown"]
+__all__ = ["DEADLINES", "MANIFEST", "TOKEN_ENV", "Fetched", "RegradeError", "Student", "due", "fetch", "merge",
+           "parse_deadline", "plan", "read_roster", "roster_file", "schedule", "shard_of", "summary_markdown",
+           "write_merged"]
 
 #: the environment variable that holds a token able to read the student repositories (never printed)
 TOKEN_ENV = "REGRADE_TOKEN"
 #: what :func:`fetch` writes next to the notebooks, and :func:`merge` reads beside each shard's gradebook
 MANIFEST = "fetched.json"
+#: in the roster folder: each lab's deadline, for the scheduled regrade
+DEADLINES = "deadlines.txt"
 GRADEBOOK = "gradebook.csv"
 _OWNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_][A-Za-z0-9._-]*")
 _STUDENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")
@@ -132,6 +136,52 @@ def plan(students: Sequence[Student], per_shard: int = 20, max_shards: int = 64)
         raise RegradeError("per_shard must be at least 1 and max_shards between 1 and 256.")
     shards = min(max_shards, -(-len(students) // per_shard))
     return {"include": [{"shard": i, "shards": shards} for i in range(shards)]}
+
+
+def roster_file(folder: Path, lab_id: str) -> Path:
+    """The roster of ``lab_id`` in ``folder``: ``<lab>.txt``, or Classroom's export saved as ``<lab>.csv``."""
+    for suffix in (".txt", ".csv"):
+        if (folder / f"{lab_id}{suffix}").is_file():
+            return folder / f"{lab_id}{suffix}"
+    raise RegradeError(f"no roster for {lab_id} in {folder}: write {lab_id}.txt (one repository per line) "
+                       f"or save Classroom's grades export there as {lab_id}.csv.")
+
+
+def due(folder: Path, now: datetime, within: timedelta) -> tuple[str, datetime] | None:
+    """The lab whose deadline passed in the ``within`` before ``now`` (the latest, if several), from
+    ``folder/deadlines.txt`` (``lab01 2026-12-20T23:59:00Z`` per line, ``#`` comments); None if none."""
+    path = folder / DEADLINES
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise RegradeError(f"{path}: cannot read the deadlines ({err}).") from None
+    passed = []
+    for number, line in enumerate(lines, start=1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        if len(fields) != 2:
+            raise RegradeError(f"{path}:{number}: write a lab id and its deadline, e.g. lab01 2026-12-20T23:59:00Z.")
+        deadline = parse_deadline(fields[1])
+        if now - within < deadline <= now:
+            passed.append((deadline, fields[0]))
+    return (max(passed)[1], max(passed)[0]) if passed else None
+
+
+def schedule(folder: Path, lab_id: str | None, deadline: str | None, now: datetime, within: timedelta,
+             per_shard: int = 20, max_shards: int = 64) -> dict:
+    """What the workflow's jobs run: ``{"lab", "deadline", "roster", "shards", "matrix"}``. On demand
+    ``lab_id`` and ``deadline`` are given; on a schedule (both None) the lab that is :func:`due`, and
+    ``shards`` is 0 when none is."""
+    if (lab_id is None) != (deadline is None):
+        raise RegradeError("give both the lab and its deadline, or neither (then the deadlines file decides).")
+    chosen = (lab_id, parse_deadline(deadline)) if lab_id and deadline else due(folder, now, within)
+    if chosen is None:
+        return {"lab": "", "deadline": "", "roster": "", "shards": 0, "matrix": {"include": []}}
+    roster = roster_file(folder, chosen[0])
+    matrix = plan(read_roster(roster), per_shard, max_shards)
+    return {"lab": chosen[0], "deadline": chosen[1].strftime("%Y-%m-%dT%H:%M:%SZ"), "roster": str(roster),
+            "shards": len(matrix["include"]), "matrix": matrix}
 
 
 # -- fetching at the deadline --------------------------------------------------------------------
@@ -308,10 +358,12 @@ def main(args: argparse.Namespace) -> int:
     from .labs import UnknownLabError, get_lab
 
     try:
-        students = read_roster(args.roster)
         if args.step == "plan":
-            print(json.dumps(plan(students, args.per_shard, args.max_shards)))
+            now = parse_deadline(args.now) if args.now else datetime.now(timezone.utc)
+            print(json.dumps(schedule(Path(args.roster_dir), args.lab, args.deadline, now,
+                                      timedelta(hours=args.due_within_hours), args.per_shard, args.max_shards)))
             return 0
+        students = read_roster(args.roster)
         lab = get_lab(args.lab)
         if args.step == "fetch":
             chosen = shard_of(students, args.shard, args.shards)
@@ -334,12 +386,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``regrade`` subcommand and its three steps to ``sub``; return its parser."""
     p = sub.add_parser("regrade", help="the instructor's regrade: plan shards, fetch at the deadline, merge")
     steps = p.add_subparsers(dest="step", required=True)
-    s = steps.add_parser("plan", help="print the job matrix (JSON) for a roster")
-    s.add_argument("roster", help="roster file: one repository per line, or Classroom's CSV export")
+    s = steps.add_parser("plan", help="print the lab, deadline, roster and job matrix (JSON) of a regrade")
+    s.add_argument("--roster-dir", default="roster", help="folder of LAB.txt (one repository per line) or "
+                   f"LAB.csv (Classroom's export) rosters and {DEADLINES} (default: roster)")
+    s.add_argument("--lab", help="on demand: the lab id (with --deadline)")
+    s.add_argument("--deadline", help="on demand: ISO 8601 with a time zone, e.g. 2026-12-20T23:59:00Z")
+    s.add_argument("--due-within-hours", type=float, default=24,
+                   help=f"on a schedule (no --lab): the lab whose deadline in {DEADLINES} passed this recently")
+    s.add_argument("--now", help=argparse.SUPPRESS)  # the scheduled choice, reproducible in tests
     s.add_argument("--per-shard", type=int, default=20, help="students per shard (default: 20)")
     s.add_argument("--max-shards", type=int, default=64, help="at most this many shards (default: 64)")
     s = steps.add_parser("fetch", help="one shard's notebooks at the last commit before the deadline")
-    s.add_argument("roster")
+    s.add_argument("roster", help="roster file: one repository per line, or Classroom's CSV export")
     s.add_argument("--lab", required=True, help="the lab id (its notebook is fetched)")
     s.add_argument("--notebook", help="the notebook's file name in the repositories (default: the lab's)")
     s.add_argument("--deadline", required=True, help="ISO 8601 with a time zone, e.g. 2026-12-20T23:59:00Z")

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,13 @@ from autograder.regrade import (
     TOKEN_ENV,
     RegradeError,
     Student,
+    due,
     fetch,
     merge,
     parse_deadline,
     plan,
     read_roster,
+    schedule,
     shard_of,
     write_merged,
 )
@@ -133,6 +136,21 @@ def test_the_plan_shards_every_student_exactly_once():
         shard_of(students, 3, 3)
 
 
+def test_on_a_schedule_the_lab_just_due_is_planned(tmp_path):
+    (tmp_path / "deadlines.txt").write_text("# lab  deadline\nlab01 2026-11-30T23:59:00Z\nlab02 2026-12-07T23:59:00Z\n")
+    (tmp_path / "lab01.csv").write_text("student_repository_url\nhttps://github.com/course/lab01-alice\n")
+    now = parse_deadline("2026-12-01T00:30:00Z")
+    planned = schedule(tmp_path, None, None, now, timedelta(hours=24))
+    assert planned == {"lab": "lab01", "deadline": "2026-11-30T23:59:00Z", "roster": str(tmp_path / "lab01.csv"),
+                       "shards": 1, "matrix": {"include": [{"shard": 0, "shards": 1}]}}
+    assert due(tmp_path, parse_deadline("2026-12-02T00:30:00Z"), timedelta(hours=24)) is None
+    assert schedule(tmp_path, None, None, parse_deadline("2026-12-02T00:30:00Z"), timedelta(hours=24))["shards"] == 0
+    with pytest.raises(RegradeError, match="no roster for lab02"):
+        schedule(tmp_path, None, None, parse_deadline("2026-12-08T00:30:00Z"), timedelta(hours=24))
+    with pytest.raises(RegradeError, match="both the lab and its deadline"):
+        schedule(tmp_path, "lab01", None, now, timedelta(hours=24))
+
+
 def test_a_deadline_needs_a_time_zone():
     assert parse_deadline("2026-11-30T23:59:00+01:00").isoformat() == "2026-11-30T22:59:00+00:00"
     with pytest.raises(RegradeError, match="no time zone"):
@@ -230,7 +248,9 @@ def test_the_workflow_runs_the_steps_with_the_secret_only_where_grading_needs_it
     assert {"lab", "deadline"} <= set(workflow["on"]["workflow_dispatch"]["inputs"])
     jobs = workflow["jobs"]
     assert list(jobs) == ["plan", "grade", "merge"]
-    assert jobs["grade"]["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    assert "regrade plan" in " ".join(s.get("run", "") for s in jobs["plan"]["steps"])
+    assert jobs["grade"]["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.plan).matrix }}"
+    assert jobs["grade"]["environment"] == "grading"  # the secrets live in an environment limited to main
     text = WORKFLOW.read_text()
     assert text.count("secrets.AUTOGRADER_SECRET") == 1 and text.count(f"secrets.{TOKEN_ENV}") == 1
     grade_steps = jobs["grade"]["steps"]
@@ -250,10 +270,14 @@ def test_the_workflow_runs_the_steps_with_the_secret_only_where_grading_needs_it
 @pytest.mark.slow  # grades two notebooks in the sandbox
 @pytest.mark.notebooks
 def test_dry_run_of_the_regrade_over_local_repositories(classroom, tmp_path):
-    matrix = cli("regrade", "plan", str(classroom), "--per-shard", "2")
-    assert matrix.returncode == 0, matrix.stderr
-    jobs = json.loads(matrix.stdout)["include"]
-    assert len(jobs) == 3
+    planned = cli("regrade", "plan", "--roster-dir", str(classroom.parent), "--lab", "lab01", "--deadline", DEADLINE,
+                  "--per-shard", "2")
+    assert planned.returncode == 0, planned.stderr
+    print(f"plan: {planned.stdout}")
+    plan_ = json.loads(planned.stdout)
+    assert (plan_["lab"], plan_["deadline"], plan_["roster"]) == ("lab01", DEADLINE, str(classroom))
+    jobs = plan_["matrix"]["include"]
+    assert len(jobs) == plan_["shards"] == 3
     shards = []
     for job in jobs:  # what each job of the matrix does
         shard = tmp_path / "artifacts" / f"shard-{job['shard']}"
