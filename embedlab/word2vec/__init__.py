@@ -1,13 +1,16 @@
-"""word2vec from scratch in numpy: skip-gram with negative sampling, and the full-softmax original.
+"""word2vec from scratch in numpy: skip-gram and CBOW with negative sampling, and the full-softmax original.
 
 Small modules, one idea each: :mod:`.vocab` (which words, how often),
 :mod:`.sampling` (subsampling, windows, pairs, noise words), :mod:`.sgns` (loss,
 gradients, one SGD step), :mod:`.shared_negatives` (the fast block step),
-:mod:`.softmax` (the textbook full-softmax model) and :mod:`.trainer`.
+:mod:`.cbow` (continuous bag of words), :mod:`.softmax` (the textbook full-softmax
+model) and :mod:`.trainer`.
 """
 
+from .cbow import cbow_step, context_means
 from .sampling import (
     context_pairs,
+    context_positions,
     draw_negatives,
     keep_probabilities,
     noise_distribution,
@@ -27,7 +30,10 @@ __all__ = [
     "Vocabulary",
     "Word2VecResult",
     "build_vocab",
+    "cbow_step",
+    "context_means",
     "context_pairs",
+    "context_positions",
     "draw_negatives",
     "encode",
     "keep_probabilities",

@@ -48,21 +48,16 @@ def reduced_windows(n_tokens: int, window: int, rng: np.random.Generator) -> np.
     return rng.integers(1, window + 1, size=n_tokens)
 
 
-def context_pairs(
-    ids: np.ndarray, windows: np.ndarray, sentence_ids: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """All ``(center, context)`` id pairs with the context at most ``windows[i]`` positions from center ``i``.
+def context_positions(windows: np.ndarray, sentence_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(center, context)`` position pairs with the context at most ``windows[i]`` positions from center ``i``.
 
-    ``ids``: token ids, shape ``(n,)``; ``windows``: each center's window, shape ``(n,)``
-    (a constant array gives a fixed window); ``sentence_ids``: optional, shape ``(n,)``,
-    pairs never cross a sentence boundary. Returns two id arrays of equal length, ordered
-    by center position, then by offset ``-window..-1, 1..window``. Vectorised: one pass per
-    offset, no loop over tokens.
+    ``windows``: each center's window, shape ``(n,)``; ``sentence_ids``: optional, shape
+    ``(n,)``, pairs never cross a sentence boundary. Returns two position arrays of equal
+    length, ordered by center position, then by offset ``-window..-1, 1..window``.
+    Vectorised: one pass per offset, no loop over tokens.
     """
-    ids, windows = np.asarray(ids), np.asarray(windows)
-    if ids.shape != windows.shape:
-        raise ValueError(f"ids {ids.shape} and windows {windows.shape} must have the same shape.")
-    n = len(ids)
+    windows = np.asarray(windows)
+    n = len(windows)
     max_window = int(windows.max(initial=0))
     offsets = [o for o in range(-max_window, max_window + 1) if o != 0]
     positions = np.arange(n)
@@ -76,7 +71,21 @@ def context_pairs(
         contexts.append(ctx[ok])
     center_pos, context_pos = np.concatenate(centers), np.concatenate(contexts)
     order = np.argsort(center_pos, kind="stable")  # group by center, offsets in increasing order
-    return ids[center_pos[order]], ids[context_pos[order]]
+    return center_pos[order], context_pos[order]
+
+
+def context_pairs(
+    ids: np.ndarray, windows: np.ndarray, sentence_ids: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(center, context)`` id pairs of :func:`context_positions` (same order).
+
+    ``ids``: token ids, shape ``(n,)``, the same shape as ``windows``.
+    """
+    ids, windows = np.asarray(ids), np.asarray(windows)
+    if ids.shape != windows.shape:
+        raise ValueError(f"ids {ids.shape} and windows {windows.shape} must have the same shape.")
+    center_pos, context_pos = context_positions(windows, sentence_ids)
+    return ids[center_pos], ids[context_pos]
 
 
 def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:

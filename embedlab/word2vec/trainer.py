@@ -1,4 +1,4 @@
-"""`train_word2vec`: skip-gram with negative sampling on a list of tokenised sentences.
+"""`train_word2vec`: skip-gram (or CBOW) with negative sampling on a list of tokenised sentences.
 
 Each epoch subsamples frequent words, draws every center's reduced window, cuts the
 surviving tokens into blocks of whole sentences (:class:`.epoch.Epoch`) and runs one
@@ -23,6 +23,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..embeddings import Embeddings
+from .cbow import cbow_step
 from .epoch import Epoch
 from .sampling import context_pairs, draw_negatives, keep_probabilities, noise_distribution
 from .sgns import sgd_step
@@ -31,7 +32,7 @@ from .vocab import Vocabulary, build_vocab, encode
 
 __all__ = ["Word2VecResult", "train_word2vec"]
 
-METHODS = ("shared", "per_pair")
+METHODS = ("shared", "per_pair", "cbow")
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Word2VecResult:
     """The trained vectors plus what the training looked like."""
 
     embeddings: Embeddings
-    loss_history: np.ndarray  # mean loss per (center, context) pair of each block, epoch by epoch in text order
+    loss_history: np.ndarray  # mean loss per prediction (skip-gram: pair; CBOW: word) of each block, in text order
     vocab: Vocabulary
     seconds: float
 
@@ -70,14 +71,17 @@ def train_word2vec(
     progress: bool = True,
     on_epoch_end: Callable[[int, Embeddings], None] | None = None,
 ) -> Word2VecResult:
-    """Train skip-gram word vectors with negative sampling; gensim's parameter names and defaults.
+    """Train word vectors with negative sampling: skip-gram, or CBOW; gensim's parameter names and defaults.
 
     ``method="shared"`` (fast) shares ``shared_noise`` noise words among each
     ``group_size`` neighbouring centers, weighted to match ``negative`` independent
     negatives per pair, and caps how far a frequently hit row moves in one block
     (``hot_row_cap``; see :mod:`embedlab.word2vec.shared_negatives`);
     ``method="per_pair"`` draws ``negative`` noise words for every pair (the textbook
-    step, :func:`embedlab.word2vec.sgns.sgd_step`). The learning rate decays linearly
+    step, :func:`embedlab.word2vec.sgns.sgd_step`); ``method="cbow"`` trains continuous bag
+    of words instead (gensim's ``sg=0``): each word is predicted from the mean of its
+    context, with ``negative`` noise words per word (:mod:`embedlab.word2vec.cbow`).
+    The learning rate decays linearly
     from ``alpha`` to ``min_alpha`` with the share of the corpus done. ``workers`` threads
     train the blocks of an epoch side by side, sharing the vectors (Hogwild; see the
     module docstring). ``seed`` fixes every random draw; with ``workers=1`` the result
@@ -111,6 +115,10 @@ def train_word2vec(
                 loss, pairs = shared_negative_step(w_in, w_out, epoch.tokens[b], epoch.sentences[b],
                                                    epoch.windows[b], epoch.block_noise(i), negative, lr,
                                                    hot_row_cap, update_lock)
+            elif method == "cbow":
+                negatives = draw_negatives(noise, (b.stop - b.start, negative), epoch.block_rng(i))
+                loss, pairs = cbow_step(w_in, w_out, epoch.tokens[b], epoch.windows[b], epoch.sentences[b],
+                                        negatives, lr, update_lock)
             else:
                 centers, contexts = context_pairs(epoch.tokens[b], epoch.windows[b], epoch.sentences[b])
                 negatives = draw_negatives(noise, (len(centers), negative), epoch.block_rng(i))

@@ -22,7 +22,7 @@ def group_accuracy(emb):
 
 
 @pytest.mark.parametrize(("method", "workers"), [
-    ("shared", 1), ("shared", 2),
+    ("shared", 1), ("shared", 2), ("cbow", 1), ("cbow", 2),
     pytest.param("per_pair", 1, marks=pytest.mark.slow), pytest.param("per_pair", 2, marks=pytest.mark.slow),
 ])
 def test_trained_vectors_recover_the_planted_groups(method, workers):
