@@ -34,7 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from .judge import Failure, equal, expected_plain, in_canonical_form
+from .judge import in_canonical_form
+from .messages import Failure
+from .plain import equal, expected_plain
 from .spec import Case, Exercise, NearMiss
 
 __all__ = ["EXPLAINED_SHARE", "MIN_EXPLAINED", "call_text", "diagnose"]

@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from autograder.judge import equal, expected_plain, judge_case, to_plain
+from autograder.judge import judge_case
+from autograder.plain import equal, expected_plain, to_plain
 from autograder.kernel_side import encode
 from autograder.labs import get_lab
 from autograder.protocol import MAX_DEPTH, BadReply, call_outcomes, error_outcome, parse_reply, values_outcome
