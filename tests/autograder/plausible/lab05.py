@@ -1,0 +1,174 @@
+"""Lab 5 (semantic search by hand): plausible notebooks."""
+
+from . import Variant
+
+VARIANTS = [
+    Variant(
+        "einsum_pooling_and_lexsort_ties",
+        blocks={
+            "mean_pool": """
+                mask = np.array(attention_mask, dtype=float)
+                summed = np.einsum("btd,bt->bd", token_vectors, mask)
+                return summed / mask.sum(axis=1)[:, np.newaxis]
+            """,
+            "cosine_top_k": """
+                docs = np.array(documents, dtype=float)
+                cos = docs @ query / (np.linalg.norm(docs, axis=1) * np.linalg.norm(query))
+                order = np.lexsort((np.arange(len(cos)), -cos))  # by cosine, then by index
+                return order[:k]
+            """,
+        },
+    ),
+    Variant(
+        "chunks_by_range_and_sets",
+        blocks={
+            "chunk_words": """
+                if not words:
+                    return []
+                step = size - overlap
+                chunks = []
+                for start in range(0, max(len(words) - overlap, 1), step):
+                    chunks.append(list(words[start:start + size]))
+                return chunks
+            """,
+            "recall_at_k": """
+                top = set(ranking[:k])
+                found = 0
+                for doc in relevant:
+                    if doc in top:
+                        found += 1
+                return found / len(relevant)
+            """,
+            "mean_reciprocal_rank": """
+                def reciprocal_rank(ranking, relevant):
+                    for position, doc in enumerate(list(ranking)[:k]):
+                        if doc in relevant:
+                            return 1 / (position + 1)
+                    return 0.0
+                rr = [reciprocal_rank(r, set(j)) for r, j in zip(rankings, judgements)]
+                return float(np.mean(rr))
+            """,
+        },
+    ),
+    Variant(
+        "bm25_with_numpy_and_fusion_with_counter",
+        blocks={
+            "bm25_score": """
+                counts = Counter(doc_terms)
+                f = np.array([counts[t] for t in query_terms], dtype=float)
+                n_t = np.asarray(doc_freqs, dtype=float)
+                idf = np.log(1 + (n_docs - n_t + 0.5) / (n_t + 0.5))
+                denominator = f + k1 * (1 - b + b * len(doc_terms) / avg_doc_len)
+                return float(np.sum(idf * f / denominator))
+            """,
+            "reciprocal_rank_fusion": """
+                fused = Counter()
+                first_seen = []
+                for ranking in rankings:
+                    for position, doc in enumerate(ranking):
+                        if doc not in fused:
+                            first_seen.append(doc)
+                        fused[doc] += 1 / (k + position + 1)
+                docs = sorted(first_seen, key=lambda d: fused[d], reverse=True)
+                return docs, np.array([fused[d] for d in docs])
+            """,
+        },
+    ),
+    Variant(
+        "fusion_with_exact_fractions",
+        blocks={
+            "reciprocal_rank_fusion": """
+                from fractions import Fraction
+                scores = {}
+                for ranking in rankings:
+                    for rank, doc in enumerate(ranking, start=1):
+                        scores[doc] = scores.get(doc, 0) + Fraction(1, k + rank)
+                ordered = sorted(scores, key=lambda doc: -scores[doc])
+                return ordered, np.array([float(scores[doc]) for doc in ordered])
+            """,
+        },
+    ),
+    Variant(
+        "pooling_with_a_loop_and_ties_reversed",
+        blocks={
+            "mean_pool": """
+                out = []
+                for vectors, mask in zip(token_vectors, attention_mask):
+                    out.append(vectors[np.asarray(mask) == 1].mean(axis=0))
+                return np.array(out)
+            """,
+            "cosine_top_k": """
+                documents = np.asarray(documents, dtype=float)
+                unit = documents / np.linalg.norm(documents, axis=1, keepdims=True)
+                return np.argsort(unit @ query)[::-1][:k]
+            """,
+        },
+        wrong=frozenset({"mean_pool", "cosine_top_k"}),
+    ),
+    Variant(
+        "chunk_step_of_size_and_recall_over_k",
+        blocks={
+            "chunk_words": """
+                return [list(words[i:i + size]) for i in range(0, len(words), size)]
+            """,
+            "recall_at_k": "return len(set(ranking[:k]) & set(relevant)) / k",
+        },
+        wrong=frozenset({"chunk_words", "recall_at_k"}),
+    ),
+    Variant(
+        "mrr_sums_every_hit_and_ranks_from_zero_in_fusion",
+        blocks={
+            "mean_reciprocal_rank": """
+                total = 0.0
+                for ranking, relevant in zip(rankings, judgements):
+                    for rank, doc in enumerate(ranking[:k], start=1):
+                        if doc in relevant:
+                            total += 1.0 / rank
+                return total / len(rankings)
+            """,
+            "reciprocal_rank_fusion": """
+                scores = {}
+                for ranking in rankings:
+                    for rank, doc in enumerate(ranking):
+                        scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+                ordered = sorted(scores, key=lambda doc: -scores[doc])
+                return ordered, np.array([scores[doc] for doc in ordered])
+            """,
+        },
+        wrong=frozenset({"mean_reciprocal_rank", "reciprocal_rank_fusion"}),
+    ),
+    Variant(
+        "bm25_with_the_classic_idf_and_a_set_of_query_terms",
+        blocks={
+            "bm25_score": """
+                tf = Counter(doc_terms)
+                norm = k1 * (1 - b + b * len(doc_terms) / avg_doc_len)
+                score = 0.0
+                for term, df in dict(zip(query_terms, doc_freqs)).items():
+                    idf = math.log((n_docs - df + 0.5) / (df + 0.5))
+                    score += idf * tf[term] * (k1 + 1) / (tf[term] + norm)
+                return score
+            """,
+        },
+        wrong=frozenset({"bm25_score"}),
+    ),
+    Variant(
+        "cosine_without_normalising_and_mrr_without_the_cutoff",
+        blocks={
+            "cosine_top_k": """
+                scores = np.asarray(documents, dtype=float) @ np.asarray(query, dtype=float)
+                return np.argsort(-scores, kind="stable")[:k]
+            """,
+            "mean_reciprocal_rank": """
+                total = 0.0
+                for ranking, relevant in zip(rankings, judgements):
+                    for rank, doc in enumerate(ranking, start=1):
+                        if doc in relevant:
+                            total += 1.0 / rank
+                            break
+                return total / len(rankings)
+            """,
+        },
+        wrong=frozenset({"cosine_top_k", "mean_reciprocal_rank"}),
+    ),
+]
