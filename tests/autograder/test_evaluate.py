@@ -4,6 +4,7 @@ grader share :func:`autograder.evaluate.evaluate`, so these in-process runs stan
 
 from __future__ import annotations
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -11,7 +12,7 @@ from autograder.diagnosis import EXPLAINED_SHARE, MIN_EXPLAINED
 from autograder.labs import get_lab
 from autograder.spec import Case, Exercise, NearMiss
 
-from agtest_helpers import judge_in_process
+from agtest_helpers import ROOT, _replace_def, grade_with_cli, judge_in_process
 
 SQUARED = "squared x: double it instead."
 TRIPLED = "tripled x: double it instead."
@@ -142,3 +143,17 @@ def test_knn_with_one_neighbour_too_few_is_not_told_about_ties(seed):
 
     result = judge_in_process(exercise, (one_too_few,), seed)
     assert not result.passed and tie_message not in result.feedback, result.feedback
+
+
+@pytest.mark.slow  # one lab-5 notebook through the real grader (sandboxed kernel, hidden cases)
+def test_the_cli_grader_gives_the_same_diagnosis_on_its_hidden_cases(tmp_path):
+    lab = get_lab("lab05")
+    dot_message, tie_message = (near.message for near in lab.exercise("cosine_top_k").near_misses[:2])
+    notebook = nbformat.read(ROOT / "solutions" / lab.notebook, as_version=4)
+    _replace_def(notebook, "cosine_top_k", "documents = np.asarray(documents, dtype=float)\n"
+                 "scores = documents @ query / np.linalg.norm(documents, axis=1)\n"
+                 "return np.argsort(scores, kind='stable')[::-1][:k]")
+    nbformat.write(notebook, tmp_path / "ties_reversed.ipynb")
+    ((_, report),) = grade_with_cli({"ties_reversed": tmp_path / "ties_reversed.ipynb"}, tmp_path).values()
+    feedback = next(ex["feedback"] for ex in report["exercises"] if ex["name"] == "cosine_top_k")
+    assert tie_message in feedback and dot_message not in feedback, feedback
