@@ -155,9 +155,35 @@ def _classroom(args: argparse.Namespace) -> int:
 
 
 def _regrade(args: argparse.Namespace) -> int:
-    from .regrade import main as regrade
+    import json
+    from datetime import datetime, timedelta, timezone
 
-    return regrade(args)
+    from . import regrade
+    from .labs import UnknownLabError, get_lab
+
+    try:
+        if args.step == "plan":
+            now = datetime.now(timezone.utc)
+            print(json.dumps(regrade.schedule(Path(args.roster_dir), args.lab, args.deadline, now,
+                                              timedelta(hours=args.due_within_hours), args.per_shard,
+                                              args.max_shards)))
+            return EXIT_OK
+        students, lab = regrade.read_roster(args.roster), get_lab(args.lab)
+        if args.step == "fetch":
+            shard = regrade.shard_of(students, args.shard, args.shards)
+            for f in regrade.fetch(shard, regrade.parse_deadline(args.deadline), args.notebook or lab.notebook,
+                                   Path(args.into)):
+                print(f"{f.student}: {f.commit[:10] or '-'} {f.error}".rstrip())
+            return EXIT_OK
+        rows, deadline = regrade.merge(students, [Path(f) for f in args.shards], lab.id, lab.max_score)
+        regrade.write_merged(rows, Path(args.csv))
+        if args.summary:
+            Path(args.summary).write_text(regrade.summary_markdown(rows, lab.id, deadline), encoding="utf-8")
+        print(f"merged {len(args.shards)} shards: {len(rows)} students into {args.csv}")
+        return EXIT_OK
+    except (regrade.RegradeError, UnknownLabError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_UNGRADABLE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,9 +228,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lab", help="the lab id, e.g. lab03")
     p.set_defaults(func=_classroom)
 
-    from .regrade import add_parser as add_regrade
-
-    add_regrade(sub).set_defaults(func=_regrade)
+    p = sub.add_parser("regrade", help="the instructor's regrade (grade of record): plan, fetch at the deadline, "
+                       "merge (see autograder/README.md, 'Two grading paths')")
+    steps = p.add_subparsers(dest="step", required=True)
+    s = steps.add_parser("plan", help="print the lab, deadline, roster and job matrix (JSON) of a regrade")
+    s.add_argument("--roster-dir", default="roster", help="folder of the rosters (LAB.txt, one repository per "
+                   "line, or LAB.csv, Classroom's export) and deadlines.txt (default: roster)")
+    s.add_argument("--lab", help="on demand: the lab id (with --deadline)")
+    s.add_argument("--deadline", help="on demand: ISO 8601 with a time zone, e.g. 2026-12-20T23:59:00Z")
+    s.add_argument("--due-within-hours", type=float, default=24,
+                   help="on a schedule (no --lab): the lab whose deadline in deadlines.txt passed this recently")
+    s.add_argument("--per-shard", type=int, default=20, help="students per shard (default: 20)")
+    s.add_argument("--max-shards", type=int, default=64, help="at most this many shards (default: 64)")
+    s = steps.add_parser("fetch", help="one shard's notebooks at the last commit before the deadline")
+    s.add_argument("roster", help="roster file: one repository per line, or Classroom's CSV export")
+    s.add_argument("--lab", required=True, help="the lab id (its notebook is fetched)")
+    s.add_argument("--notebook", help="the notebook's file name in the repositories (default: the lab's)")
+    s.add_argument("--deadline", required=True, help="ISO 8601 with a time zone, e.g. 2026-12-20T23:59:00Z")
+    s.add_argument("--shard", type=int, default=0, help="this shard (0-based; default: 0)")
+    s.add_argument("--shards", type=int, default=1, help="number of shards (default: 1)")
+    s.add_argument("--into", required=True, help="folder for <student>/<notebook> and fetched.json (a token "
+                   "to clone with, if needed, comes from $REGRADE_TOKEN)")
+    s = steps.add_parser("merge", help="merge the shards' gradebooks into one, checked against the roster")
+    s.add_argument("roster", help="the roster the shards were fetched from")
+    s.add_argument("shards", nargs="+", help="shard folders, each with gradebook.csv and fetched.json")
+    s.add_argument("--lab", required=True, help="the lab id")
+    s.add_argument("--csv", required=True, metavar="GRADEBOOK.csv", help="the merged gradebook to write")
+    s.add_argument("--summary", metavar="SUMMARY.md", help="also write a markdown summary")
+    p.set_defaults(func=_regrade)
     return parser
 
 

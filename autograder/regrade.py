@@ -23,7 +23,6 @@ downloads name the folders.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import csv
 import json
@@ -31,7 +30,6 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -350,65 +348,3 @@ def summary_markdown(rows: list[dict], lab_id: str, deadline: str) -> str:
                      f"| {float(r['score']):g}/{float(r['max_score']):g} | {errors} |")
     return "\n".join(lines) + "\n"
 
-
-# -- the command line (``python -m autograder regrade plan|fetch|merge``) ---------------------------
-
-def main(args: argparse.Namespace) -> int:
-    """Run one step for the CLI: 0 when done, 2 (with the reason on stderr) when it could not be."""
-    from .labs import UnknownLabError, get_lab
-
-    try:
-        if args.step == "plan":
-            now = parse_deadline(args.now) if args.now else datetime.now(timezone.utc)
-            print(json.dumps(schedule(Path(args.roster_dir), args.lab, args.deadline, now,
-                                      timedelta(hours=args.due_within_hours), args.per_shard, args.max_shards)))
-            return 0
-        students = read_roster(args.roster)
-        lab = get_lab(args.lab)
-        if args.step == "fetch":
-            chosen = shard_of(students, args.shard, args.shards)
-            found = fetch(chosen, parse_deadline(args.deadline), args.notebook or lab.notebook, Path(args.into))
-            for f in found:
-                print(f"{f.student}: {f.commit[:10] or '-'} {f.error}".rstrip())
-            return 0
-        rows, deadline = merge(students, [Path(f) for f in args.shards], lab.id, lab.max_score)
-        write_merged(rows, Path(args.csv))
-        if args.summary:
-            Path(args.summary).write_text(summary_markdown(rows, lab.id, deadline), encoding="utf-8")
-        print(f"merged {len(args.shards)} shards: {len(rows)} students into {args.csv}")
-        return 0
-    except (RegradeError, UnknownLabError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-
-
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``regrade`` subcommand and its three steps to ``sub``; return its parser."""
-    p = sub.add_parser("regrade", help="the instructor's regrade: plan shards, fetch at the deadline, merge")
-    steps = p.add_subparsers(dest="step", required=True)
-    s = steps.add_parser("plan", help="print the lab, deadline, roster and job matrix (JSON) of a regrade")
-    s.add_argument("--roster-dir", default="roster", help="folder of LAB.txt (one repository per line) or "
-                   f"LAB.csv (Classroom's export) rosters and {DEADLINES} (default: roster)")
-    s.add_argument("--lab", help="on demand: the lab id (with --deadline)")
-    s.add_argument("--deadline", help="on demand: ISO 8601 with a time zone, e.g. 2026-12-20T23:59:00Z")
-    s.add_argument("--due-within-hours", type=float, default=24,
-                   help=f"on a schedule (no --lab): the lab whose deadline in {DEADLINES} passed this recently")
-    s.add_argument("--now", help=argparse.SUPPRESS)  # the scheduled choice, reproducible in tests
-    s.add_argument("--per-shard", type=int, default=20, help="students per shard (default: 20)")
-    s.add_argument("--max-shards", type=int, default=64, help="at most this many shards (default: 64)")
-    s = steps.add_parser("fetch", help="one shard's notebooks at the last commit before the deadline")
-    s.add_argument("roster", help="roster file: one repository per line, or Classroom's CSV export")
-    s.add_argument("--lab", required=True, help="the lab id (its notebook is fetched)")
-    s.add_argument("--notebook", help="the notebook's file name in the repositories (default: the lab's)")
-    s.add_argument("--deadline", required=True, help="ISO 8601 with a time zone, e.g. 2026-12-20T23:59:00Z")
-    s.add_argument("--shard", type=int, default=0, help="this shard (0-based; default: 0)")
-    s.add_argument("--shards", type=int, default=1, help="number of shards (default: 1)")
-    s.add_argument("--into", required=True, help=f"folder for <student>/<notebook> and {MANIFEST} (the token to "
-                   f"clone with, if any, comes from ${TOKEN_ENV})")
-    s = steps.add_parser("merge", help="merge the shards' gradebooks into one, checked against the roster")
-    s.add_argument("roster")
-    s.add_argument("shards", nargs="+", help="shard folders, each with gradebook.csv and fetched.json")
-    s.add_argument("--lab", required=True, help="the lab id")
-    s.add_argument("--csv", required=True, metavar="GRADEBOOK.csv", help="the merged gradebook to write")
-    s.add_argument("--summary", metavar="SUMMARY.md", help="also write a markdown summary")
-    return p

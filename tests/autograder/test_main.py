@@ -94,3 +94,18 @@ def test_summary_rejects_a_file_that_is_not_a_report(tmp_path):
     path = tmp_path / "x.json"
     path.write_text("[1, 2]")
     assert run("summary", str(path)).returncode == 2
+
+
+@pytest.mark.slow  # a CLI subprocess: about 2 s
+def test_regrade_plan_prints_the_matrix_and_a_bad_roster_exits_2(tmp_path):
+    (tmp_path / "lab01.txt").write_text("course/lab01-alice\ncourse/lab01-bob\ncourse/lab01-carol\n")
+    result = run("regrade", "plan", "--roster-dir", str(tmp_path), "--lab", "lab01", "--deadline",
+                 "2026-11-30T23:59:00+01:00", "--per-shard", "2")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "lab": "lab01", "deadline": "2026-11-30T22:59:00Z", "roster": str(tmp_path / "lab01.txt"), "shards": 2,
+        "matrix": {"include": [{"shard": 0, "shards": 2}, {"shard": 1, "shards": 2}]}}
+    (tmp_path / "lab01.txt").write_text("-oProxyCommand=evil\n")
+    refused = run("regrade", "plan", "--roster-dir", str(tmp_path), "--lab", "lab01", "--deadline",
+                  "2026-11-30T23:59:00Z")
+    assert refused.returncode == 2 and "is not owner/name, an https:// URL or a local path" in refused.stderr
