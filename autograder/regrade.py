@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .batch import GRADEBOOK_COLUMNS, write_gradebook
 from .inputs import MAX_NOTEBOOK_BYTES
 from .safetext import clean
 
@@ -49,6 +50,7 @@ TOKEN_ENV = "REGRADE_TOKEN"
 MANIFEST = "fetched.json"
 #: in the roster folder: each lab's deadline, for the scheduled regrade
 DEADLINES = "deadlines.txt"
+#: each shard's gradebook (``grade DIR --csv DIR/gradebook.csv``), beside its manifest
 GRADEBOOK = "gradebook.csv"
 _OWNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_][A-Za-z0-9._-]*")
 _STUDENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")
@@ -295,25 +297,27 @@ def merge(students: Sequence[Student], shard_folders: Sequence[Path], lab_id: st
     :class:`RegradeError` naming them all."""
     roster = {s.name for s in students}
     graded: dict[str, list[dict]] = {}
-    fetched: dict[str, dict] = {}
+    fetched: dict[str, list[dict]] = {}
     deadlines = set()
     for folder in shard_folders:
         manifest, rows = _read_shard(Path(folder))
         deadlines.add(manifest.get("deadline"))
         for entry in manifest.get("students", []):
-            if entry["student"] in fetched:
-                graded.setdefault(entry["student"], []).append({})  # fetched by two shards: a duplicate
-            fetched[entry["student"]] = entry
+            fetched.setdefault(entry["student"], []).append(entry)
         for row in rows:
             graded.setdefault(row["student"], []).append(row)
     problems = []
     if len(deadlines) > 1:
         problems.append(f"the shards were fetched for different deadlines: {sorted(map(str, deadlines))}")
+    problems += [f"{name}: fetched {len(e)} times" for name, e in sorted(fetched.items()) if len(e) > 1]
     problems += [f"{name}: graded {len(rows)} times" for name, rows in sorted(graded.items()) if len(rows) > 1]
+    problems += [f"{name}: graded but never fetched" for name in sorted(set(graded) - set(fetched))]
     problems += [f"{name}: not on the roster" for name in sorted(set(graded) | set(fetched)) if name not in roster]
+    problems += [f"{row['student']}: graded as {row['lab']!r}, not {lab_id}"
+                 for rows in graded.values() for row in rows if row.get("lab") != lab_id]
     merged = []
     for student in sorted(roster):
-        entry = fetched.get(student, {})
+        entry = fetched.get(student, [{}])[0]
         rows = graded.get(student, [])
         if len(rows) == 1:
             merged.append({**rows[0], "commit": entry.get("commit", "")})
@@ -329,8 +333,6 @@ def merge(students: Sequence[Student], shard_folders: Sequence[Path], lab_id: st
 
 def write_merged(rows: list[dict], path: Path) -> None:
     """The merged gradebook: the batch gradebook's columns with ``commit`` (what was graded) after ``submission``."""
-    from .batch import GRADEBOOK_COLUMNS, write_gradebook  # here: the CLI's parser imports this module
-
     write_gradebook(rows, path, first=(*GRADEBOOK_COLUMNS[:2], "commit", *GRADEBOOK_COLUMNS[2:]))
 
 
