@@ -8,6 +8,7 @@ in its own process (:mod:`autograder.protocol`, :mod:`autograder.judge`), so
 nothing here needs to be trusted.
 """
 
+import _thread
 import contextlib
 import io
 import itertools
@@ -115,9 +116,9 @@ def _values(namespace, request):
 
 MAX_PROBE_LINES = 300
 #: audit events by which a call could hide what it executes: another process, the tracer or the
-#: grader's frames reached or changed. ``sys.settrace`` once in a thread the call started is
-#: ``threading`` starting to trace that thread, which is allowed. (``sys._getframe`` is not here:
-#: library code calls it all the time, e.g. ``collections.namedtuple``.)
+#: grader's frames reached or changed. ``sys.settrace`` once in a thread the call started is the
+#: probe starting to trace that thread, which is allowed. (``sys._getframe`` is not here: library
+#: code calls it all the time, e.g. ``collections.namedtuple``.)
 _HIDING = {"sys.settrace": "changed the tracer", "sys.setprofile": "changed the profiler",
            "sys.monitoring.register_callback": "changed the tracer",
            "gc.get_objects": "searched the garbage collector", "gc.get_referrers": "searched the garbage collector",
@@ -127,13 +128,14 @@ _HIDING = {"sys.settrace": "changed the tracer", "sys.setprofile": "changed the 
            "os.spawn": "started a process", "os.exec": "started a process", "os.system": "started a process",
            "subprocess.Popen": "started a process", "ctypes.dlopen": "used ctypes", "ctypes.dlsym": "used ctypes",
            "ctypes.call_function": "used ctypes", "ctypes.addressof": "used ctypes", "ctypes.cdata": "used ctypes"}
+#: the ``object.__getattr__`` audit event also covers ``f_code``, ``__code__``, ``__defaults__``, which
+#: library code reads all the time; only these attributes hand out a frame
+_FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
+#: where threads are started (``threading`` keeps its own reference), by Python version
+_THREAD_STARTERS = ((_thread, "start_new_thread"), (_thread, "start_new"), (_thread, "start_joinable_thread"),
+                    (threading, "_start_new_thread"), (threading, "_start_joinable_thread"))
 _watching = []  # while a call is probed: one list that collects its audit events
 _hooked = []  # the audit hook is added once (it cannot be removed)
-
-
-#: frames reached through an object (the ``object.__getattr__`` audit event also covers ``f_code``,
-#: ``__code__``, ``__defaults__``, which library code reads all the time)
-_FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
 
 
 def _audit(event, args):
@@ -145,6 +147,26 @@ def _audit(event, args):
         _watching[-1].append((event, threading.get_ident()))
 
 
+def _traced_start(start, tracer):
+    """``start`` (a thread starter) whose threads run their function under ``tracer``."""
+    def start_traced(function, *args, **kwargs):
+        def run(*a, **k):
+            sys.settrace(tracer)
+            return function(*a, **k)
+        return start(run, *args, **kwargs)
+    return start_traced
+
+
+def _grader_code():
+    """The code objects of this module that can run inside a probed call: never counted."""
+    todo, codes = [_CappedText.write.__code__, _audit.__code__, _traced_start.__code__], set()
+    while todo:
+        code = todo.pop()
+        codes.add(code)
+        todo.extend(c for c in code.co_consts if isinstance(c, type(code)))
+    return codes
+
+
 def _library_roots():
     """Folders of library code: the interpreter's, site-packages, and ``embedlab`` (the course's helpers)."""
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values()}
@@ -154,12 +176,19 @@ def _library_roots():
     return tuple(os.path.join(os.path.realpath(r), "") for r in roots if r)
 
 
-def _is_library(filename, roots):
-    """Library code: a file under ``roots`` or a frozen module. Notebook cells, ``exec``'d strings and
-    modules the notebook wrote are not."""
-    if filename.startswith("<"):
-        return filename.startswith("<frozen ")
-    return os.path.realpath(filename).startswith(roots)
+def _is_library(frame, roots):
+    """Library code: a function of a module loaded from under ``roots``, or of a frozen module, running
+    in that module's namespace (code compiled under a library's file name elsewhere is not). Notebook
+    cells, ``exec``'d strings and modules the notebook wrote are not library code."""
+    filename = frame.f_code.co_filename
+    if filename.startswith("<frozen "):
+        name = filename[len("<frozen "):-1]
+    elif filename.startswith("<") or not os.path.realpath(filename).startswith(roots):
+        return False
+    else:
+        name = None
+    module = sys.modules.get(frame.f_globals.get("__name__"))
+    return getattr(module, "__dict__", None) is frame.f_globals and name in (None, module.__name__)
 
 
 def _genuine(fn, name):
@@ -173,7 +202,7 @@ class _Probe:
     def __init__(self, fn, roots):
         self.target = getattr(fn, "__code__", None)  # None: a callable object, any notebook code starts it
         self.roots = roots
-        self.library = {}  # code object -> bool
+        self.library = dict.fromkeys(_grader_code(), True)  # code object -> is it library code
         self.counts = {}  # (code object, line number) -> executions
         self.total = itertools.count()  # every counted event once more: a cleared ``counts`` shows
         self.started = False
@@ -182,7 +211,7 @@ class _Probe:
         code = frame.f_code
         library = self.library.get(code)
         if library is None:
-            library = self.library[code] = _is_library(code.co_filename, self.roots)
+            library = self.library[code] = _is_library(frame, self.roots)
         if library:
             return None
         self.started = self.started or self.target is None or code is self.target
@@ -196,7 +225,8 @@ class _Probe:
         return self.line
 
     def report(self, counts, total):
-        """The hot lines as plain data (file, line, count, function, its first line, the line's text)."""
+        """The hot lines as plain data (file, line, count, function, its first line, the line's text),
+        how many line events there were, and whether ``counts`` still adds up to that."""
         import linecache
 
         hot = sorted(counts.items(), key=lambda item: -item[1])[:MAX_PROBE_LINES]
@@ -218,16 +248,17 @@ def _hiding(records, main):
 
 
 def _probe_one(fn, args, roots):
-    """Call ``fn(*args)`` under a line tracer (threads it starts through ``threading`` too);
-    ``sys.gettrace`` shows no tracer meanwhile, so the call cannot take hold of it."""
+    """Call ``fn(*args)`` under a line tracer, threads it starts included; meanwhile ``sys.gettrace``
+    shows no tracer, so the call cannot take hold of it."""
     args = decode(args)
     if not (_genuine(sys.settrace, "settrace") and _genuine(sys.gettrace, "gettrace")):
         return {"lines": [], "executed": 0, "started": False, "hidden": "replaced sys.settrace", "error": ""}
     probe, records, main = _Probe(fn, roots), [], threading.get_ident()
-    counts, total, gettrace = probe.counts, probe.total, sys.gettrace
-    before, before_threads = gettrace(), threading.gettrace()
+    counts, total, gettrace, before = probe.counts, probe.total, sys.gettrace, sys.gettrace()
+    starters = [(module, name, getattr(module, name)) for module, name in _THREAD_STARTERS if hasattr(module, name)]
     error, out = "", _CappedText()
-    threading.settrace(probe.enter)
+    for module, name, start in starters:
+        setattr(module, name, _traced_start(start, probe.enter))
     sys.gettrace = lambda: None
     sys.settrace(probe.enter)
     _watching.append(records)
@@ -241,7 +272,8 @@ def _probe_one(fn, args, roots):
         intact = gettrace() == probe.enter
         sys.settrace(before)
         sys.gettrace = gettrace
-        threading.settrace(before_threads)
+        for module, name, start in starters:
+            setattr(module, name, start)
     lines, executed, consistent = probe.report(counts, total)
     hidden = _hiding(records, main) or ("" if intact else "removed the tracer") or \
         ("" if consistent else "changed the tracer's counts")

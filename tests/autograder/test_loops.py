@@ -85,6 +85,8 @@ HONEST = {
     "vectorised_helper_in_another_cell": (
         "def normalise(M):\n    return M / np.linalg.norm(M, axis=1, keepdims=True)",
         "def similarity_matrix(E):\n    U = normalise(E)\n    return U @ U.T"),
+    "prints_what_it_computes": (
+        f"def similarity_matrix(E):\n    {UNIT}\n    print('rows:', len(U))\n    return U @ U.T",),
     "lambda": ("similarity_matrix = lambda E: (E / np.linalg.norm(E, axis=1, keepdims=True)) @ "
                "(E / np.linalg.norm(E, axis=1, keepdims=True)).T",),
 }
@@ -158,6 +160,23 @@ HIDDEN = {
         "def rowwise(f):\n    def wrapper(E):\n        return np.array([f(E, i) for i in range(len(E))])\n"
         "    return wrapper",
         f"@rowwise\ndef similarity_matrix(E, i):\n    {UNIT}\n    return U @ U[i]"),
+    "a_raw_thread": (
+        "import _thread, time",
+        f"def similarity_matrix(E):\n    {UNIT}\n    out, done = [], _thread.allocate_lock()\n    done.acquire()\n"
+        f"    _thread.start_new_thread(lambda: (out.extend({ROW_BY_ROW}), done.release()), ())\n"
+        "    done.acquire()\n    time.sleep(0.05)\n    return np.array(out)"),
+    "a_thread_with_threadings_trace_hook_taken_away": (
+        "import threading",
+        f"def similarity_matrix(E):\n    {UNIT}\n    out, hook = [], threading.gettrace()\n"
+        "    threading.settrace(None)\n"
+        f"    worker = threading.Thread(target=lambda: out.extend({ROW_BY_ROW}))\n"
+        "    worker.start()\n    threading.settrace(hook)\n    worker.join()\n    return np.array(out)"),
+    "helper_compiled_under_a_stdlib_file_name": (
+        f"import os\nsrc = 'def all_rows(U):\\n    return {ROW_BY_ROW}'\nexec(compile(src, os.__file__, 'exec'))",
+        f"def similarity_matrix(E):\n    {UNIT}\n    return all_rows(U)"),
+    "helper_compiled_as_a_frozen_module": (
+        f"src = 'def all_rows(U):\\n    return {ROW_BY_ROW}'\nexec(compile(src, '<frozen os>', 'exec'))",
+        f"def similarity_matrix(E):\n    {UNIT}\n    return all_rows(U)"),
     "exec_of_computed_code": (
         f"code = 'def similarity_matrix(E):\\n    {UNIT}\\n    return ' + {ROW_BY_ROW!r}\nexec(code)",),
 }
@@ -187,6 +206,17 @@ def test_the_message_names_the_line_as_the_student_sees_it_and_how_often_it_ran(
     assert "line 3 of cell [1] ran" in result.feedback, result.feedback  # counted from the %%time line
     _, result = judge(HIDDEN["match_capture"])
     assert "of cell [1] ran" in result.feedback, result.feedback
+
+
+def test_check_cites_the_cell_as_the_student_sees_it(capsys):
+    """In a notebook, ``In[n]`` is the cell shown as ``[n]``: check() cites that number, as the CLI does."""
+    from autograder import check
+
+    namespace = run_cells(*HIDDEN["recursion"])
+    namespace.update(check=check, In=["", *HIDDEN["recursion"], "check('similarity_matrix', similarity_matrix)"])
+    exec(compile(namespace["In"][-1], "<cell 3>", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "line 2 of cell [1] ran" in out, out
 
 
 # -- calls that hide their work cannot be checked and count as loops --------------------------------
@@ -319,8 +349,10 @@ def test_sandbox_loops_in_a_thread_a_written_module_and_a_line_magic_lose_half(t
 
     def threaded(nb):
         _replace_def(nb, "similarity_matrix", textwrap.dedent("\n".join(HIDDEN["a_thread"][1].splitlines()[1:])))
+        next(c for c in nb.cells if "def similarity_matrix" in c.source).execution_count = 7
         _append(nb, "import threading", at=3)
 
     result = _graded(tmp_path, threaded)["similarity_matrix"]
     assert result.score == result.max_score / 2 and LOOP_NOTE in result.feedback, result.feedback
-    assert "of cell [" in result.feedback or "code cell" in result.feedback, result.feedback
+    # the CLI cites the cell by the execution count saved next to it, the line by its place in the cell
+    assert f"line 4 of cell [7] ran {SIZE * FACTOR + 1:,} times" in result.feedback, result.feedback
