@@ -43,10 +43,39 @@ def _table(rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
 
 
 def _pair_cases(rng: np.random.Generator) -> list[Case]:
+    """Four pairs at an obtuse angle (so an absolute value shows), and two nearly (not exactly) parallel
+    and antiparallel pairs of very different lengths (so a floor of the cosine shows too)."""
     d = int(rng.integers(3, 9))
     u = _vector(rng, d)
-    cases = [Case((_vector(rng, d), _vector(rng, d))) for _ in range(4)]
-    return [*cases, Case((u, 3.0 * u)), Case((u, -0.5 * u))]
+    pairs = [(_vector(rng, d), _vector(rng, d)) for _ in range(4)]
+    cases = [Case((a, -b if a @ b > 0 else b)) for a, b in pairs]
+    wobble = 0.01 * np.linalg.norm(u) * rng.standard_normal((2, d))
+    return [*cases, Case((u, 3.0 * u + wobble[0])), Case((u, -0.5 * u + wobble[1]))]
+
+
+def _inner(rng: np.random.Generator, n: int) -> int:
+    """A position that is neither the first nor the last (so answers stuck at either end show)."""
+    return int(rng.integers(1, n - 1))
+
+
+def _lookup_cases(rng: np.random.Generator) -> list[Case]:
+    """Four tokens that are not in the first row, and one unknown token."""
+    tables = [_table(rng) for _ in range(4)]
+    return [*(Case((labels[int(rng.integers(1, len(labels)))], E, labels)) for E, labels in tables),
+            Case(("qwertyuiop", *_table(rng)), raises="ValueError")]
+
+
+def _neighbour_case(rng: np.random.Generator) -> Case:
+    """A table with a long copy of the token's row (its nearest by cosine, far by Euclidean distance) and
+    a very long row almost orthogonal to it (first by dot product, not by cosine)."""
+    E, labels = _table(rng)
+    token, copy, decoy = (int(i) for i in rng.choice(len(E), 3, replace=False))
+    unit = E[token] / np.linalg.norm(E[token])
+    E[copy] = E[token] * rng.uniform(6, 10) + 0.05 * np.linalg.norm(E[token]) * rng.standard_normal(E.shape[1])
+    side = rng.standard_normal(E.shape[1])
+    side -= (side @ unit) * unit
+    E[decoy] = 200 * np.linalg.norm(E, axis=1).max() * (0.1 * unit + 0.995 * side / np.linalg.norm(side))
+    return Case((labels[token], int(rng.integers(1, 5)), E, labels))
 
 
 # -- references (embedlab) and near misses ------------------------------------------------
@@ -112,7 +141,7 @@ GET_ROW = Exercise(
     points=1,
     targets=("get_row",),
     reference=lambda E, i: E[i],
-    cases=lambda rng: [Case((E, int(rng.integers(len(E))))) for E in (_matrix(rng) for _ in range(4))],
+    cases=lambda rng: [Case((E, _inner(rng, len(E)))) for E in (_matrix(rng) for _ in range(4))],
     near_misses=(NearMiss("returned a column: rows are the first index, E[i].",
                           lambda E, i: E[:, i % E.shape[1]]),),
     hint="row i of a matrix is E[i] (or E[i, :]).",
@@ -123,7 +152,7 @@ GET_COLUMN = Exercise(
     points=1,
     targets=("get_column",),
     reference=lambda E, j: E[:, j],
-    cases=lambda rng: [Case((E, int(rng.integers(E.shape[1])))) for E in (_matrix(rng) for _ in range(4))],
+    cases=lambda rng: [Case((E, _inner(rng, E.shape[1]))) for E in (_matrix(rng) for _ in range(4))],
     near_misses=(NearMiss("returned a row: a column keeps every row and picks one position, E[:, j].",
                           lambda E, j: E[j]),),
     hint="column j is E[:, j]: all rows, position j.",
@@ -165,11 +194,7 @@ GET_EMBEDDING = Exercise(
     points=1,
     targets=("get_embedding",),
     reference=_lookup,
-    cases=lambda rng: [
-        *(Case((labels[int(rng.integers(len(labels)))], E, labels)) for E, labels in
-          (_table(rng) for _ in range(3))),
-        Case(("qwertyuiop", *_table(rng)), raises="ValueError"),
-    ],
+    cases=_lookup_cases,
     near_misses=(NearMiss("returned the row number: return the row itself, embeddings[index].",
                           lambda token, E, labels: labels.index(token)),),
     hint="find the token's position with labels.index(token), then take that row; "
@@ -214,8 +239,7 @@ MOST_SIMILAR = Exercise(
     points=2,
     targets=("most_similar",),
     reference=_neighbours,
-    cases=lambda rng: [Case((labels[int(rng.integers(len(labels)))], int(rng.integers(1, 5)), E, labels))
-                       for E, labels in (_table(rng) for _ in range(4))],
+    cases=lambda rng: [_neighbour_case(rng) for _ in range(4)],
     near_misses=(
         NearMiss("included the token itself: leave it out of its own neighbours.",
                  lambda t, k, E, labels: _ranked_by(cosine_similarity(E, _lookup(t, E, labels)), t, k, labels,

@@ -26,22 +26,26 @@ WORDS = ("the", "of", "and", "in", "to", "is", "was", "for", "as", "on", "by", "
 
 # -- input generators -------------------------------------------------------------------------
 
-def _sentences(rng: np.random.Generator) -> list[list[str]]:
-    """A small Zipf-like corpus: frequent words, count ties, and words below any min_count."""
-    words = [str(w) for w in rng.choice(WORDS, size=int(rng.integers(8, 14)), replace=False)]
-    p = 1.0 / np.arange(1, len(words) + 1)
-    return [[str(w) for w in rng.choice(words, size=int(rng.integers(3, 10)), p=p / p.sum())]
-            for _ in range(int(rng.integers(6, 12)))]
-
-
-def _tied_sentences(rng: np.random.Generator) -> list[list[str]]:
-    """Words with equal counts that first occur in reverse alphabetical order (Counter order != sorted)."""
-    words = sorted((str(w) for w in rng.choice(WORDS, size=5, replace=False)), reverse=True)
-    return [words[:4], [words[0], *words[2:]], words[::-1], [words[4], words[1]]]
+def _vocab_case(rng: np.random.Generator) -> Case:
+    """A corpus with planned counts: two words tied at min_count or above that first occur in reverse
+    alphabetical order (Counter's order is not the lab's), a word seen exactly min_count times, one seen
+    min_count - 1 times, and a few others; words otherwise shuffled into sentences of 3 to 9."""
+    min_count = int(rng.integers(2, 4))
+    words = [str(w) for w in rng.choice(WORDS, size=int(rng.integers(7, 11)), replace=False)]
+    tied = sorted(words[:2], reverse=True)
+    counts = dict.fromkeys(tied, int(rng.integers(min_count + 1, min_count + 4)))
+    counts |= {words[2]: min_count, words[3]: min_count - 1}
+    counts |= {w: int(rng.integers(1, 3 * min_count)) for w in words[4:]}
+    first = [*tied, *(str(w) for w in rng.permutation(words[2:]))]  # the order of first occurrence
+    rest = [w for w in words for _ in range(counts[w] - 1)]
+    tokens = [*first, *(rest[i] for i in rng.permutation(len(rest)))]
+    cuts = np.cumsum(rng.integers(3, 10, size=len(tokens)))
+    return Case(([list(part) for part in np.split(np.array(tokens), cuts[cuts < len(tokens)])
+                  if len(part)], min_count))
 
 
 def _vocab_cases(rng: np.random.Generator) -> list[Case]:
-    return [*(Case((_sentences(rng), int(rng.integers(2, 4)))) for _ in range(4)), Case((_tied_sentences(rng), 2))]
+    return [_vocab_case(rng) for _ in range(5)]
 
 
 def _counts(rng: np.random.Generator) -> np.ndarray:
@@ -78,7 +82,7 @@ def _step_case(rng: np.random.Generator) -> Case:
     """Two small weight matrices and a batch that repeats ids (B + B*K > V), so sums matter."""
     v, d, b, k = int(rng.integers(5, 9)), int(rng.integers(3, 5)), int(rng.integers(6, 12)), int(rng.integers(2, 4))
     return Case((rng.normal(0, 0.5, (v, d)), rng.normal(0, 0.5, (v, d)), rng.integers(0, v, b),
-                 rng.integers(0, v, b), rng.integers(0, v, (b, k)), float(rng.choice([0.1, 0.5]))))
+                 rng.integers(0, v, b), rng.integers(0, v, (b, k)), round(float(rng.uniform(0.15, 1.0)), 2)))
 
 
 # -- references (embedlab.word2vec) -----------------------------------------------------------
@@ -243,7 +247,8 @@ NOISE_DISTRIBUTION = Exercise(
     points=1,
     targets=("noise_distribution",),
     reference=w2v.noise_distribution,
-    cases=lambda rng: [Case((_counts(rng), p)) for p in (0.75, 0.75, 0.75, 0.5)],
+    # the lab's 0.75 once in five: an answer that ignores `power` shows
+    cases=lambda rng: [Case((_counts(rng), p)) for p in (0.75, *np.round(rng.uniform(0.2, 0.7, 4), 2))],
     near_misses=(
         NearMiss("forgot the power: raise the counts to `power` (0.75) before normalising.",
                  lambda counts, p: counts / counts.sum()),

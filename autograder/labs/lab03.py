@@ -13,6 +13,8 @@ without the shift to [0, 1] ranks differently).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from embedlab import bias
@@ -29,12 +31,14 @@ def _table(rng: np.random.Generator, n: int | None = None, d: int | None = None)
     return rng.standard_normal((n, d)) * np.exp(rng.uniform(-2, 2.5, (n, 1)))
 
 
-def _trap_question(rng: np.random.Generator, vectors: np.ndarray) -> tuple[np.ndarray, int, int, int]:
-    """a and b nearly equal: b - a + c is almost c, so c wins when the inputs are not excluded; and a long
-    row moderately aligned with that query, which wins when the rows are not normalised."""
+def _trap_question(rng: np.random.Generator, vectors: np.ndarray,
+                   spread: float = 0.05) -> tuple[np.ndarray, int, int, int]:
+    """a and b nearly equal (b differs from a by ``spread`` of its length): b - a + c is close to c, so c
+    wins when the inputs are not excluded; and a long row moderately aligned with that query, which wins
+    when the rows are not normalised."""
     vectors = vectors.copy()
     a, b, c, decoy = (int(i) for i in rng.choice(len(vectors), 4, replace=False))
-    vectors[b] = vectors[a] * 1.3 + 0.05 * np.linalg.norm(vectors[a]) * rng.standard_normal(vectors.shape[1])
+    vectors[b] = vectors[a] * 1.3 + spread * np.linalg.norm(vectors[a]) * rng.standard_normal(vectors.shape[1])
     unit_c = vectors[c] / np.linalg.norm(vectors[c])
     noise = rng.standard_normal(vectors.shape[1])
     noise -= (noise @ unit_c) * unit_c
@@ -42,13 +46,18 @@ def _trap_question(rng: np.random.Generator, vectors: np.ndarray) -> tuple[np.nd
     return vectors, a, b, c
 
 
-def _analogy_cases(rng: np.random.Generator) -> list[Case]:
-    cases = [Case(_trap_question(rng, _table(rng))) for _ in range(2)]
-    for _ in range(3):
-        vectors = _table(rng)
-        a, b, c = (int(i) for i in rng.choice(len(vectors), 3, replace=False))
-        cases.append(Case((vectors, a, b, c)))
-    return cases
+def _telling_question(rng: np.random.Generator, method: str, mistakes: Sequence[Callable],
+                      same: Sequence[Callable] = ()) -> Case:
+    """A trap question (drawn again until it fits) whose answer by ``method`` differs from the answer of
+    every one of ``mistakes`` and equals that of every one of ``same`` (the variants the lab accepts).
+    The quick numpy versions screen the draws; the reference confirms the one kept."""
+    right_by = {"3cosadd": lambda *q: _raw_3cosadd(*q, normalise=True), "3cosmul": _3cosmul_with}[method]
+    while True:
+        args = _trap_question(rng, _table(rng), spread=float(rng.uniform(0.05, 0.5)))
+        right = right_by(*args)
+        if (all(wrong(*args) != right for wrong in mistakes) and all(ok(*args) == right for ok in same)
+                and _analogy(*args, method) == right):
+            return Case(args)
 
 
 def _questions(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -128,12 +137,12 @@ def _raw_3cosadd(vectors, a, b, c, keep_inputs=False, normalise=False):
     return int(np.argmax(scores))
 
 
-def _3cosmul_with(vectors, a, b, c, shift=True, keep_inputs=False):
+def _3cosmul_with(vectors, a, b, c, shift=True, keep_inputs=False, eps=1e-6):
     unit = normalize(np.asarray(vectors, dtype=np.float64))
     cos = unit @ unit[[a, b, c]].T
     if shift:
         cos = (cos + 1) / 2
-    scores = cos[:, 1] * cos[:, 2] / (cos[:, 0] + 1e-6)
+    scores = cos[:, 1] * cos[:, 2] / (cos[:, 0] + eps)
     if not keep_inputs:
         scores[[a, b, c]] = -np.inf
     return int(np.argmax(scores))
@@ -160,6 +169,40 @@ def _effect_with(x, y, a, b, ddof=1, unit=True, pooled=True):
     return float((sx.mean() - sy.mean()) / spread)
 
 
+def _only_b(vectors, a, b, c):
+    unit = normalize(np.asarray(vectors, dtype=np.float64))
+    scores = unit @ unit[b]
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def _raw_nearest(vectors, a, b, c):
+    """The row nearest to b - a + c by Euclidean distance without normalising (on unit rows that would
+    rank like the cosine)."""
+    v = np.asarray(vectors, dtype=np.float64)
+    distances = np.linalg.norm(v - (v[b] - v[a] + v[c]), axis=1)
+    distances[[a, b, c]] = np.inf
+    return int(np.argmin(distances))
+
+
+def _3cosadd_cases(rng: np.random.Generator) -> list[Case]:
+    """Questions whose 3CosAdd answer differs from the inputs kept, the rows not normalised (by dot
+    product or by distance), 3CosMul, a - b + c and the only-b baseline."""
+    mistakes = (lambda *q: _raw_3cosadd(*q, keep_inputs=True, normalise=True), _raw_3cosadd, _raw_nearest,
+                _3cosmul_with, lambda v, a, b, c: _raw_3cosadd(v, b, a, c, normalise=True), _only_b)
+    return [_telling_question(rng, "3cosadd", mistakes) for _ in range(5)]
+
+
+def _3cosmul_cases(rng: np.random.Generator) -> list[Case]:
+    """Questions whose 3CosMul answer differs from raw cosines, the inputs kept, 3CosAdd, a and b swapped
+    and the only-b baseline, and does not depend on epsilon: the lab accepts any small epsilon (the
+    paper's 1e-3 as well as the lab's 1e-6)."""
+    mistakes = (lambda *q: _3cosmul_with(*q, shift=False), lambda *q: _3cosmul_with(*q, keep_inputs=True),
+                lambda *q: _raw_3cosadd(*q, normalise=True), lambda v, a, b, c: _3cosmul_with(v, b, a, c), _only_b)
+    same = (lambda *q: _3cosmul_with(*q, eps=1e-3), lambda *q: _3cosmul_with(*q, eps=1e-9))
+    return [_telling_question(rng, "3cosmul", mistakes, same) for _ in range(5)]
+
+
 # -- exercises ----------------------------------------------------------------------------------
 
 NOT_EXCLUDED = ("returned one of the question words: a, b and c are never the answer; set their scores to "
@@ -170,7 +213,7 @@ ANALOGY_3COSADD = Exercise(
     points=2,
     targets=("analogy_3cosadd",),
     reference=lambda vectors, a, b, c: _analogy(vectors, a, b, c, "3cosadd"),
-    cases=_analogy_cases,
+    cases=_3cosadd_cases,
     near_misses=(
         NearMiss(NOT_EXCLUDED, lambda v, a, b, c: _raw_3cosadd(v, a, b, c, keep_inputs=True, normalise=True)),
         NearMiss("the rows were not normalised: long vectors win dot products. Divide every row by its length "
@@ -185,7 +228,7 @@ ANALOGY_3COSMUL = Exercise(
     points=2,
     targets=("analogy_3cosmul",),
     reference=lambda vectors, a, b, c: _analogy(vectors, a, b, c, "3cosmul"),
-    cases=_analogy_cases,
+    cases=_3cosmul_cases,
     near_misses=(
         NearMiss("the cosines were not shifted to [0, 1]: with raw cosines two negative ones multiply to a "
                  "positive score. Use (cos + 1) / 2 for each of the three.",
@@ -271,6 +314,7 @@ NEUTRALIZE = Exercise(
     targets=("neutralize",),
     reference=_neutralize,
     cases=lambda rng: [Case((t, _direction(rng, t.shape[1]))) for t in (_table(rng) for _ in range(4))],
+    forbid_mutation=True,  # the lab says: return the new matrix, do not change `vectors` in place
     near_misses=(
         NearMiss("forgot to rescale: after removing the component along g, divide every row by its length.",
                  lambda v, g: bias.neutralize(v, g, renormalize=False)),

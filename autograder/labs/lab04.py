@@ -34,7 +34,7 @@ def _pca_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
     for _ in range(5):
         X = _data(rng)
-        cases.append(Case((X, int(rng.integers(1, min(3, X.shape[1]) + 1)))))
+        cases.append(Case((X, int(rng.integers(1, min(3, X.shape[1] - 1) + 1)))))  # k < d: k + 1 shows
     return cases
 
 
@@ -46,11 +46,16 @@ def _pictures(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def _labelled(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int]:
-    """Three overlapping classes, ids 0-2 in random order, and an even k so votes can tie."""
+    """Three overlapping classes, ids 0-2 in random order, and a k that lets votes tie; drawn again until
+    ties by the nearest label, a point voting for itself and k + 1 voters each change a prediction."""
     n, d = int(rng.integers(18, 31)), int(rng.integers(2, 5))
     labels = rng.integers(0, 3, n)
     centres = rng.normal(0, 1.5, (3, d))
-    return centres[labels] + rng.normal(size=(n, d)), labels, int(rng.choice([2, 4, 5]))
+    X, k = centres[labels] + rng.normal(size=(n, d)), int(rng.choice([2, 4, 5]))
+    right = projection.knn_predict(X, labels, k)
+    mistakes = (_knn_with(X, labels, k, ties="first"), _knn_with(X, labels, k, include_self=True),
+                _knn_with(X, labels, k, plus_self=True), _knn_with(X, labels, k + 1))
+    return (X, labels, k) if all(np.any(m != right) for m in mistakes) else _labelled(rng)
 
 
 def _batch(rng: np.random.Generator, with_labels: bool = False) -> tuple:
@@ -212,7 +217,8 @@ EXPLAINED_VARIANCE_RATIO = Exercise(
     points=1,
     targets=("explained_variance_ratio",),
     reference=projection.explained_variance_ratio,
-    cases=lambda rng: [Case((X, int(rng.integers(1, X.shape[1] + 1)))) for X in (_data(rng) for _ in range(4))],
+    # 1 < k < d: the first k ratios differ from all of them, from their running sum and from shares of k
+    cases=lambda rng: [Case((X, int(rng.integers(2, X.shape[1])))) for X in (_data(rng) for _ in range(4))],
     near_misses=(
         NearMiss("used the singular values themselves: the variance along a direction is proportional to the "
                  "singular value squared, S**2.", lambda X, k: _ratio_with(X, k, square=False)),

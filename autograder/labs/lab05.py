@@ -76,14 +76,15 @@ def _chunk_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def _recall_case(rng: np.random.Generator) -> Case:
-    """3 to 5 relevant documents, all but one in the top k (the last one there at ranking[k - 1]) and one
-    just past the cutoff (at ranking[k]); k differs from their number. So recall is neither 0 nor 1 nor
-    "any hit", differs from precision, and changes when the cutoff moves by one either way."""
+    """3 to 5 relevant documents: all but two in the top k (the last of those at ranking[k - 1]), one just
+    past the cutoff (at ranking[k]) and one further down; k differs from their number. So recall is
+    neither 0 nor 1 nor "any hit", differs from precision, and changes when the cutoff moves by one either
+    way (one more document finds one more, not all)."""
     docs = [f"d{i}" for i in rng.permutation(15)][:12]
     n_relevant = int(rng.integers(3, 6))
-    k = int(rng.choice([k for k in range(n_relevant - 1, 9) if k != n_relevant]))
-    inside = rng.choice(k - 1, size=n_relevant - 2, replace=False)
-    relevant = [docs[int(i)] for i in (*inside, k - 1, k)]
+    k = int(rng.choice([k for k in range(max(2, n_relevant - 2), 9) if k != n_relevant]))
+    inside = rng.choice(k - 1, size=n_relevant - 3, replace=False)
+    relevant = [docs[int(i)] for i in (*inside, k - 1, k, rng.integers(k + 1, len(docs)))]
     return Case((docs, [str(d) for d in rng.permutation(relevant)], k))
 
 

@@ -1,0 +1,104 @@
+"""The hidden cases catch wrong formulas: every mutant of every exercise of every registered lab loses
+at least 75% of the exercise's points on every one of 50 seeds.
+
+The mutants (``mutants/labNN.py``: a constant, the input echoed, the wrong axis, off by one, a flipped
+sign, ... plus each near miss of the spec) are judged in process, through the same boundary and judge
+as grading. A lab or exercise without registered mutants fails here, so a new one cannot skip this.
+A values exercise has no cases to reshape: its mutants must lose points.
+
+Run ``pytest tests/autograder/test_mutants.py -m slow -s`` to see the lowest mutation score per lab
+(the largest fraction of points that a mutant kept, on any seed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import pickle
+
+import numpy as np
+import pytest
+
+from autograder.evaluate import draw_cases
+from autograder.labs import LABS
+from autograder.spec import PUBLIC_SEED, Exercise, NearMiss
+
+from agtest_helpers import judge_in_process
+from mutants import REGISTRY, mutants_of
+
+SEEDS = tuple(range(50))
+QUICK_SEEDS = (PUBLIC_SEED,)  # the cases check() shows
+MAX_KEPT = 0.25  # a mutant keeps at most a quarter of the points
+EXERCISES = [pytest.param(lab.id, ex.name, id=f"{lab.id}-{ex.name}") for lab in LABS.values() for ex in lab.exercises]
+
+
+def _remembered(fn):
+    """``fn`` computed once per input (by value): the reference and the near misses answer the same
+    cases for every mutant."""
+    answers: dict[bytes, object] = {}
+
+    def remembered(*args):
+        key = pickle.dumps(args)
+        if key not in answers:
+            answers[key] = fn(*args)
+        return answers[key]
+    return remembered
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(lab_id: str, name: str, seed: int) -> Exercise:
+    """The exercise with the cases of ``seed`` drawn once, and its reference and near misses remembered:
+    judging it on ``seed`` is judging the real exercise, only faster for many mutants."""
+    exercise = LABS[lab_id].exercise(name)
+    cases = draw_cases(exercise, np.random.default_rng(seed))
+    return dataclasses.replace(
+        exercise, cases=lambda rng: cases, reference=_remembered(exercise.reference),
+        near_misses=tuple(NearMiss(nm.message, _remembered(nm.wrong)) for nm in exercise.near_misses))
+
+
+def kept_fractions(lab_id: str, name: str, seeds) -> dict[str, list[float]]:
+    """mutant name -> the fraction of the exercise's points it kept on each seed."""
+    exercise = LABS[lab_id].exercise(name)
+    if exercise.kind == "values":  # no cases: the values do not depend on the seed
+        return {label: [judge_in_process(exercise, mutant).score / exercise.points]
+                for label, mutant in mutants_of(lab_id, exercise).items()}
+    return {label: [judge_in_process(_drawn(lab_id, name, seed), (mutant,), seed).score / exercise.points
+                    for seed in seeds]
+            for label, mutant in mutants_of(lab_id, exercise).items()}
+
+
+def _too_good(lab_id: str, name: str, seeds) -> list[str]:
+    bar = 1.0 - 1e-9 if LABS[lab_id].exercise(name).kind == "values" else MAX_KEPT
+    return [f"{label} kept {max(k):.0%} (seed {seeds[int(np.argmax(k))]})"
+            for label, k in kept_fractions(lab_id, name, seeds).items() if max(k) > bar + 1e-9]
+
+
+def test_every_lab_and_exercise_has_mutants():
+    assert set(REGISTRY) == set(LABS), "register a mutants/labNN.py module for every lab (and only those)"
+    for lab in LABS.values():
+        names = {ex.name for ex in lab.exercises}
+        assert set(REGISTRY[lab.id]) == names, f"{lab.id}: mutants for {sorted(set(REGISTRY[lab.id]) ^ names)}"
+        for ex in lab.exercises:
+            assert len(REGISTRY[lab.id][ex.name]) >= 3, f"{lab.id} {ex.name}: at least 3 generic mutants"
+
+
+@pytest.mark.parametrize(("lab_id", "name"), EXERCISES)
+def test_every_mutant_loses_three_quarters_of_the_points_on_the_public_seed(lab_id, name):
+    assert not _too_good(lab_id, name, QUICK_SEEDS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lab_id", "name"), EXERCISES)
+def test_every_mutant_loses_three_quarters_of_the_points_on_50_seeds(lab_id, name):
+    assert not _too_good(lab_id, name, SEEDS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab_id", sorted(LABS))
+def test_lowest_mutation_score_per_lab(lab_id, capsys):
+    """The largest share of points any mutant of the lab kept on any of the 50 seeds (printed for the record)."""
+    worst = max((max(k), ex.name, label) for ex in LABS[lab_id].exercises if ex.kind == "function"
+                for label, k in kept_fractions(lab_id, ex.name, SEEDS).items())
+    with capsys.disabled():
+        print(f"\n{lab_id}: the best mutant kept {worst[0]:.0%} of the points ({worst[1]}: {worst[2]})")
+    assert worst[0] <= MAX_KEPT
