@@ -12,10 +12,14 @@ recorded next to every run: on a machine busy with other work the figures drop.
 With ``--steps`` it also times the way there, one thread each, each step compared with
 gensim in the same way on ``--step-seeds`` seeds: the per-pair step, shared negatives with 32 noise words per
 chunk of 32 centers (the first version) and the defaults (4 per chunk of 16, blocks
-of 2048 tokens); chapter 4 shows that table. The last line printed is one JSON object
-for machines.
+of 2048 tokens); chapter 4 shows that table. With ``--cbow`` it also trains CBOW
+(``method="cbow"``, gensim's ``sg=0``) next to skip-gram, ours and gensim's, on
+``--cbow-seeds`` seeds: words/s, WordSim-353 rho and Google-analogy accuracy over the
+questions whose words are all in the vocabulary (3CosAdd); chapter 4 compares the two
+models with these figures. The last line printed is one JSON object for machines.
 
-    python benchmarks/bench_word2vec.py [--seeds 5] [--steps] [--step-seeds 3] [--per-pair-epochs 1] [--save]
+    python benchmarks/bench_word2vec.py [--seeds 5] [--steps] [--step-seeds 3] [--per-pair-epochs 1]
+        [--cbow] [--cbow-seeds 3] [--save]
 """
 
 from __future__ import annotations
@@ -47,11 +51,11 @@ def load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def train_gensim(sentences, seed: int, **change) -> tuple[embedlab.Embeddings, float]:
+def train_gensim(sentences, seed: int, sg: int = 1, **change) -> tuple[embedlab.Embeddings, float]:
     from gensim.models import Word2Vec
 
     started = time.perf_counter()
-    model = Word2Vec(sentences, sg=1, seed=seed, **{**SETTINGS, **change})
+    model = Word2Vec(sentences, sg=sg, seed=seed, **{**SETTINGS, **change})
     seconds = time.perf_counter() - started
     return embedlab.Embeddings(model.wv.index_to_key, model.wv.vectors), seconds
 
@@ -124,12 +128,43 @@ def steps(sentences, wordsim, seeds: int, per_pair_epochs: int) -> dict[str, obj
     return figures
 
 
+def cbow_vs_skipgram(sentences, wordsim, seeds: int) -> dict[str, object]:
+    """Skip-gram and CBOW, ours and gensim's, on every seed (order rotating): words/s, rho, analogy accuracy."""
+    from embedlab.data import load_analogy_questions
+
+    questions = [q for section in load_analogy_questions().values() for q in section]
+    n_words = sum(map(len, sentences)) * SETTINGS["epochs"]
+    trainers = {
+        "skipgram_embedlab": partial(train_embedlab), "cbow_embedlab": partial(train_embedlab, method="cbow"),
+        "skipgram_gensim": partial(train_gensim, sg=1), "cbow_gensim": partial(train_gensim, sg=0),
+    }
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trainers}
+    for seed in range(seeds):
+        names = list(trainers)
+        for name in names[seed % len(names):] + names[:seed % len(names)]:
+            emb, took = trainers[name](sentences, seed)
+            known = [q for q in questions if all(w in emb for w in q)]
+            accuracy = emb.evaluate_analogies(known).accuracy
+            runs[name].append((took, embedlab.evaluate_word_pairs(emb, wordsim).spearman, accuracy))
+            print(f"seed {seed} {name:18s} {n_words / took:9,.0f} words/s  rho {runs[name][-1][1]:.3f}  "
+                  f"analogies {accuracy:.3f} ({len(known):,} questions)", flush=True)
+    figures: dict[str, object] = {}
+    for name, rows in runs.items():
+        took, rho, accuracy = np.median(np.array(rows), axis=0)
+        figures |= {f"{name}_words_per_s": round(n_words / took), f"{name}_rho": round(float(rho), 4),
+                    f"{name}_analogy_accuracy": round(float(accuracy), 4)}
+    figures["cbow_seeds"] = seeds
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="runs per trainer (rho moves with the seed)")
     parser.add_argument("--steps", action="store_true", help="also time the steps to the fast trainer")
     parser.add_argument("--step-seeds", type=int, default=3, help="seeds per step (each next to gensim)")
     parser.add_argument("--per-pair-epochs", type=int, default=1, help="epochs for the slow per-pair steps")
+    parser.add_argument("--cbow", action="store_true", help="also compare CBOW with skip-gram (ours and gensim's)")
+    parser.add_argument("--cbow-seeds", type=int, default=3, help="seeds of the CBOW comparison")
     add_save_arguments(parser)
     args = parser.parse_args()
     before = conditions()
@@ -141,6 +176,8 @@ def main() -> None:
     figures = compare(sentences, wordsim, args.seeds)
     if args.steps:
         figures.update(steps(sentences, wordsim, args.step_seeds, args.per_pair_epochs))
+    if args.cbow:
+        figures.update(cbow_vs_skipgram(sentences, wordsim, args.cbow_seeds))
     report("word2vec", {**figures, "seeds": args.seeds}, args, before, GOALS)
 
 

@@ -7,7 +7,7 @@ gradients, one SGD step), :mod:`.shared_negatives` (the fast block step),
 model) and :mod:`.trainer`.
 """
 
-from .cbow import cbow_step, context_means
+from .cbow import Contexts, cbow_step, context_means
 from .sampling import (
     context_pairs,
     context_positions,
@@ -25,6 +25,7 @@ from .trainer import Word2VecResult, train_word2vec
 from .vocab import Vocabulary, build_vocab, encode
 
 __all__ = [
+    "Contexts",
     "Epoch",
     "RowGroups",
     "Vocabulary",

@@ -17,31 +17,45 @@ A window of ``2w`` words makes one prediction instead of ``2w``: CBOW does about
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from .sampling import context_positions
 from .sgns import scatter_add, sgns_gradients, sgns_loss
 
-__all__ = ["cbow_step", "context_means"]
+__all__ = ["Contexts", "cbow_step", "context_means"]
+
+
+@dataclass(frozen=True)
+class Contexts:
+    """Which words make up each prediction's context: ``counts[i, j]`` occurrences of word ``rows[j]``
+    in the context of position ``positions[i]`` (a sparse matrix, so sums over contexts are products)."""
+
+    positions: np.ndarray  # (P,) positions with at least one context word
+    rows: np.ndarray  # (U,) the distinct context words (ids)
+    counts: sparse.csr_matrix  # (P, U)
+
+    def sizes(self) -> np.ndarray:
+        """How many context words each prediction has."""
+        return np.asarray(self.counts.sum(axis=1)).ravel()
 
 
 def context_means(w_in: np.ndarray, tokens: np.ndarray, windows: np.ndarray,
-                  sentences: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For every position with at least one context word: ``(positions, h, context_positions, owner)``.
+                  sentences: np.ndarray | None = None) -> tuple[Contexts, np.ndarray]:
+    """The contexts of every position that has one, and their mean input vectors ``h`` (P, d).
 
-    ``h[i]`` is the mean input vector of position ``positions[i]``'s context words
-    (within its reduced window and its sentence); ``context_positions`` lists those
-    words, each tagged with the row of ``h`` it belongs to (``owner``).
+    A position's context is the words within its reduced window and its sentence.
     """
     center_pos, context_pos = context_positions(windows, sentences)
-    positions, starts, counts = np.unique(center_pos, return_index=True, return_counts=True)
-    if len(positions) == 0:
-        return positions, np.zeros((0, w_in.shape[1]), w_in.dtype), context_pos, np.zeros(0, np.int64)
-    sums = np.add.reduceat(w_in[tokens[context_pos]], starts, axis=0)
-    owner = np.repeat(np.arange(len(positions)), counts)
-    return positions, sums / counts[:, None].astype(w_in.dtype), context_pos, owner
+    positions, owner = np.unique(center_pos, return_inverse=True)
+    rows, column = np.unique(tokens[context_pos], return_inverse=True)
+    counts = sparse.csr_matrix((np.ones(len(owner), w_in.dtype), (owner, column)), shape=(len(positions), len(rows)))
+    contexts = Contexts(positions, rows, counts)
+    h = (counts @ w_in[rows]) / contexts.sizes()[:, None].astype(w_in.dtype)
+    return contexts, h
 
 
 def cbow_step(
@@ -65,14 +79,16 @@ def cbow_step(
     tokens, negatives = np.asarray(tokens), np.asarray(negatives)
     if negatives.ndim != 2 or len(negatives) != len(tokens):
         raise ValueError(f"negatives must have one row per token, shape ({len(tokens)}, K); got {negatives.shape}.")
-    positions, h, context_pos, owner = context_means(w_in, tokens, windows, sentences)
-    if len(positions) == 0:
+    contexts, h = context_means(w_in, tokens, windows, sentences)
+    if len(contexts.positions) == 0:
         return 0.0, 0
-    targets, noise = tokens[positions], negatives[positions]
+    targets, noise = tokens[contexts.positions], negatives[contexts.positions]
     u_t, u_neg = w_out[targets], w_out[noise]
     loss = sgns_loss(h, u_t, u_neg)
     d_h, d_target, d_noise = sgns_gradients(h, u_t, u_neg)
-    scatter_add(w_in, tokens[context_pos], -lr * d_h[owner], lock)
+    to_context_words = contexts.counts.T @ (-lr * d_h)  # each occurrence gets the whole update of its h
+    with lock or nullcontext():
+        w_in[contexts.rows] += to_context_words.astype(w_in.dtype, copy=False)
     scatter_add(w_out, np.concatenate([targets, noise.ravel()]),
                 -lr * np.concatenate([d_target, d_noise.reshape(-1, w_out.shape[1])]), lock)
-    return float(loss.sum()), len(positions)
+    return float(loss.sum()), len(contexts.positions)

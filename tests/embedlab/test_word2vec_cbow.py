@@ -23,18 +23,21 @@ def _contexts(windows, sentences, i):
 
 def test_context_means_match_a_loop(block):
     tokens, windows, sentences, _, w_in, _ = block
-    positions, h, context_pos, owner = context_means(w_in, tokens, windows, sentences)
+    contexts, h = context_means(w_in, tokens, windows, sentences)
     expected = {i: _contexts(windows, sentences, i) for i in range(len(tokens))}
-    assert list(positions) == [i for i, c in expected.items() if c]
-    assert 5 not in positions  # the one-word sentence predicts nothing
-    for row, i in enumerate(positions):
+    assert list(contexts.positions) == [i for i, c in expected.items() if c]
+    assert 5 not in contexts.positions  # the one-word sentence predicts nothing
+    counts = contexts.counts.toarray()
+    for row, i in enumerate(contexts.positions):
         np.testing.assert_allclose(h[row], w_in[tokens[expected[i]]].mean(axis=0))
-        assert sorted(context_pos[owner == row]) == expected[i]
+        words, times = np.unique(tokens[expected[i]], return_counts=True)
+        assert dict(zip(contexts.rows[counts[row] > 0], counts[row][counts[row] > 0], strict=True)) == dict(
+            zip(words, times, strict=True))
 
 
 def _loss(w_in, w_out, tokens, windows, sentences, negatives):
-    positions, h, _, _ = context_means(w_in, tokens, windows, sentences)
-    return sgns_loss(h, w_out[tokens[positions]], w_out[negatives[positions]]).sum()
+    contexts, h = context_means(w_in, tokens, windows, sentences)
+    return sgns_loss(h, w_out[tokens[contexts.positions]], w_out[negatives[contexts.positions]]).sum()
 
 
 def test_the_step_moves_w_out_down_the_gradient_and_gives_each_context_word_the_whole_update(
@@ -44,13 +47,15 @@ def test_the_step_moves_w_out_down_the_gradient_and_gives_each_context_word_the_
     f = lambda: _loss(w_in, w_out, tokens, windows, sentences, negatives)
     grad_out = numerical_gradient(f, w_out)
     # the gradient with respect to each mean h, and the update word2vec.c gives the context rows
-    positions, h, context_pos, owner = context_means(w_in, tokens, windows, sentences)
+    contexts, h = context_means(w_in, tokens, windows, sentences)
+    positions = contexts.positions
     h_var = h.copy()
     grad_h = numerical_gradient(
         lambda: sgns_loss(h_var, w_out[tokens[positions]], w_out[negatives[positions]]).sum(), h_var)
-    expected_in = w_in.copy()
-    for row, j in zip(owner, context_pos, strict=True):
-        expected_in[tokens[j]] -= lr * grad_h[row]
+    expected_in = w_in.copy()  # a plain loop: every context word of every prediction gets its whole update
+    for row, i in enumerate(positions):
+        for j in _contexts(windows, sentences, i):
+            expected_in[tokens[j]] -= lr * grad_h[row]
     before = f()
     new_in, new_out = w_in.copy(), w_out.copy()
     loss, predictions = cbow_step(new_in, new_out, tokens, windows, sentences, negatives, lr)
