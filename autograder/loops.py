@@ -165,7 +165,8 @@ def _where(line: _Line, code: CodeIndex | None) -> str:
                 return f"line {line.number + offset} of {label}"
     if not line.file.startswith("<"):
         return f"line {line.number} of {clean(os.path.basename(line.file), 60)}"
-    return f"line {line.number} of `{clean(line.function, 60)}` (code made while the notebook ran)"
+    inside = "" if line.function.startswith("<") else f", in `{clean(line.function, 60)}`"
+    return f"line {line.number} of code the notebook made while it ran ({clean(line.file, 60)}{inside})"
 
 
 def _matches(rows: list[str], line: _Line, offset: int) -> bool:

@@ -206,6 +206,8 @@ def test_the_message_names_the_line_as_the_student_sees_it_and_how_often_it_ran(
     assert "line 3 of cell [1] ran" in result.feedback, result.feedback  # counted from the %%time line
     _, result = judge(HIDDEN["match_capture"])
     assert "of cell [1] ran" in result.feedback, result.feedback
+    _, result = judge(HIDDEN["exec_of_computed_code"])
+    assert "line 3 of code the notebook made while it ran (<string>) ran" in result.feedback, result.feedback
 
 
 def test_check_cites_the_cell_as_the_student_sees_it(capsys):
@@ -299,7 +301,8 @@ def test_growth_is_judged_per_line_and_in_total():
     assert judge_probe({"probe": flat}, SIZES, "rows", None) is None
     grows = [_call([_line(SIZE)]), _call([_line(SIZE * FACTOR)]), _call([_line(SIZE)])]
     finding = judge_probe({"probe": grows}, SIZES, "rows", None)
-    assert finding is not None and not finding.unverifiable and "line 3 of `f`" in finding.message()
+    assert finding is not None and not finding.unverifiable, finding
+    assert "line 3 of code the notebook made while it ran (<cell 1>, in `f`)" in finding.message()
     # the same work spread over many lines that each run once or twice more is still more work
     spread = [_call([_line(1, n) for n in range(40)]), _call([_line(2, n) for n in range(40)]),
               _call([_line(1, n) for n in range(40)])]
