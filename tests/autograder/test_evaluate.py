@@ -1,8 +1,9 @@
 """The diagnosis judged across the cases (issue 17, item 3): a near miss's message only when it reproduces
 (nearly) all the failing answers, else what differs on the smallest failing input. ``check()`` and the CLI
 grader share :func:`autograder.evaluate.evaluate`, so the in-process runs stand for both; the last test checks
-the CLI grader itself on its hidden cases. Negative control: every test here but that one fails on the rule
-before (the first failing case that some near miss reproduces)."""
+the CLI grader itself on its hidden cases. Negative control: under the rule before (the first failing case
+that some near miss reproduces), the synthetic tests fail (but the one that keeps a targeted message first)
+and the issue's three examples fail on some of their seeds."""
 
 from __future__ import annotations
 
