@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from autograder.labs import get_lab
+from autograder.spec import PUBLIC_SEED
 
-from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli
+from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli, judge_in_process
 
 LAB = get_lab("lab03")
 SOLUTION = ROOT / "solutions" / LAB.notebook
@@ -39,6 +40,45 @@ def test_the_trap_question_is_answered_by_an_input_when_inputs_are_kept():
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     assert int(np.argmax(unit @ (unit[b] - unit[a] + unit[c]))) in (a, b, c)
     assert exercise.reference(vectors, a, b, c) not in (a, b, c)
+
+
+def _neutralize_in_place(vectors, direction):
+    g = direction / np.linalg.norm(direction)
+    vectors -= np.outer(vectors @ g, g)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors
+
+
+def test_neutralize_that_changes_vectors_in_place_loses_the_points_and_is_told_which_argument():
+    """The lab says "do not change `vectors` in place": right values returned from the caller's matrix
+    earn nothing, and the message names `vectors`; the same code on a copy earns full marks."""
+    exercise = LAB.exercise("neutralize")
+    result = judge_in_process(exercise, (_neutralize_in_place,))
+    assert result.score == 0 and "`vectors`" in result.feedback and "in place" in result.feedback, result.feedback
+    on_a_copy = judge_in_process(exercise, (lambda v, g: _neutralize_in_place(v.copy(), g),))
+    assert on_a_copy.passed, on_a_copy.feedback
+
+
+def _3cosmul(eps: float):
+    def analogy_3cosmul(vectors, a, b, c):
+        unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        cos_a, cos_b, cos_c = ((unit @ unit[i] + 1) / 2 for i in (a, b, c))
+        scores = cos_b * cos_c / (cos_a + eps)
+        scores[[a, b, c]] = -np.inf
+        return int(np.argmax(scores))
+    return analogy_3cosmul
+
+
+@pytest.mark.slow  # 100 gradings
+def test_3cosmul_with_the_papers_epsilon_gets_full_marks_on_every_seed():
+    """The lab accepts any epsilon up to 1e-3 (the paper's): graded alike on every seed; a larger one
+    (1e-2) changes answers and loses points, so the cases can tell."""
+    exercise = LAB.exercise("analogy_3cosmul")
+    assert "any $\\varepsilon$ up to $10^{-3}$ is accepted" in _load(SOLUTION).cells[8].source
+    for seed in range(50):
+        result = judge_in_process(exercise, (_3cosmul(1e-3),), seed)
+        assert result.passed, (seed, result.feedback)
+    assert judge_in_process(exercise, (_3cosmul(1e-2),), PUBLIC_SEED).score < exercise.points
 
 
 # -- the notebooks through the grader --------------------------------------------------------------

@@ -11,16 +11,18 @@ classic pooling bug loses exactly that exercise.
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 
 import nbformat
 import numpy as np
 import pytest
 
 from autograder.labs import get_lab
+from autograder.labs.lab05 import _ties_are_exact_in_floats
 from autograder.spec import PUBLIC_SEED
 from embedlab.search import BM25Index, bm25_tokenize
 
-from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli
+from agtest_helpers import ROOT, _load, _replace_def, grade_with_cli, judge_in_process
 
 LAB = get_lab("lab05")
 SOLUTION = ROOT / "solutions" / LAB.notebook
@@ -63,6 +65,49 @@ def test_top_k_cases_hold_exact_cosine_ties():
         _, docs, _ = case.args
         unit = docs / np.linalg.norm(docs, axis=1, keepdims=True)
         assert len({tuple(r) for r in unit}) < len(unit)  # a tie that a wrong tie order would reveal
+
+
+def _fusion(add, zero):
+    """Reciprocal rank fusion as the lab states it, with the arithmetic of ``add`` and ``zero``."""
+    def reciprocal_rank_fusion(rankings, k=60):
+        scores = {}
+        for ranking in rankings:
+            for rank, doc in enumerate(ranking, start=1):
+                scores[doc] = add(scores.get(doc, zero), k + rank)
+        ordered = sorted(scores, key=lambda doc: -scores[doc])
+        return ordered, np.array([float(scores[doc]) for doc in ordered])
+    return reciprocal_rank_fusion
+
+
+EXACT_FUSION = _fusion(lambda total, denominator: total + Fraction(1, denominator), Fraction(0))
+FLOAT_FUSION = _fusion(lambda total, denominator: total + 1.0 / denominator, 0.0)
+
+
+@pytest.mark.slow  # 100 gradings
+def test_fusion_computed_exactly_or_with_floats_gets_full_marks_on_every_seed():
+    """Equal scores go to the document seen first (the lab's rule): with fractions.Fraction or with float
+    sums, an answer that follows it is right on every seed (the cases hold only ties that float sums keep)."""
+    exercise = LAB.exercise("reciprocal_rank_fusion")
+    for seed in range(50):
+        for fusion in (EXACT_FUSION, FLOAT_FUSION):
+            result = judge_in_process(exercise, (fusion,), seed)
+            assert result.passed, (seed, result.feedback)
+
+
+def test_fusion_cases_hold_a_tie_that_the_order_of_first_appearance_decides():
+    exercise = LAB.exercise("reciprocal_rank_fusion")
+    for case in exercise.cases(np.random.default_rng(PUBLIC_SEED)):
+        documents, scores = exercise.reference(*case.args)
+        tied = [i for i in range(len(scores) - 1) if scores[i] == scores[i + 1]]
+        assert any(documents[i] > documents[i + 1] for i in tied), case.args  # not alphabetical either
+
+
+def test_a_tie_that_float_sums_break_is_never_drawn():
+    """With k = 1, ranks (11, 2, 11) and (5, 2) both give 1/2, but not in floats: such rankings are redrawn."""
+    filler = [f"f{i}" for i in range(10)]
+    fragile = [[*filler, "a"], ["x", "a", "y", "z", "b"], ["c", "b", *filler[:8], "a"]]
+    assert not _ties_are_exact_in_floats(fragile, 1)
+    assert _ties_are_exact_in_floats([["a", "b"], ["b", "a"]], 1)  # a swap: the same two terms
 
 
 # -- graded notebooks ------------------------------------------------------------------------------

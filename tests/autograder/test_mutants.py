@@ -56,7 +56,8 @@ def _drawn(lab_id: str, name: str, seed: int) -> Exercise:
         near_misses=tuple(NearMiss(nm.message, _remembered(nm.wrong)) for nm in exercise.near_misses))
 
 
-def kept_fractions(lab_id: str, name: str, seeds) -> dict[str, list[float]]:
+@functools.cache  # the 50-seed test and the per-lab record share one run
+def kept_fractions(lab_id: str, name: str, seeds: tuple[int, ...]) -> dict[str, list[float]]:
     """mutant name -> the fraction of the exercise's points it kept on each seed."""
     exercise = LABS[lab_id].exercise(name)
     if exercise.kind == "values":  # no cases: the values do not depend on the seed
