@@ -90,7 +90,7 @@ def check(name: str, *objects, lab: str | None = None) -> None:
         return
     namespace = dict(zip(exercise.targets, objects, strict=True)) if objects else \
         {t: caller[t] for t in exercise.targets if t in caller}
-    code = _notebook_code(caller, objects) if exercise.forbid_loops else None
+    code = _notebook_code(caller, objects)  # the loop's line, and the parameter names the grader cites
     result = evaluate(exercise, np.random.default_rng(PUBLIC_SEED), lambda request: handle(request, namespace),
                       code=code)
     _show(result)

@@ -171,3 +171,17 @@ def test_check_names_the_near_miss_that_explains_the_failures_not_a_coincidence(
     out = capsys.readouterr().out
     assert "knn_predict: not yet" in out and exercise.near_misses[0].message not in out, out
     assert "they differ at" in out or "entries differ" in out, out
+
+
+def test_a_renamed_parameter_is_named_as_the_student_wrote_it(capsys):
+    """check() reads the notebook's code as the grader does, so both cite the student's own name."""
+    exercise = find_exercise("sgd_step")
+    namespace = {"np": np, "reference": exercise.reference, "check": check}
+    cell = ("def sgd_step(W_in, W_out, centers, contexts, negatives, lr):\n"
+            "    result = reference(W_in, W_out, centers, contexts, negatives, lr)\n"
+            "    W_in[...] = result[0]\n"
+            "    return result\n")
+    namespace["In"] = ["", cell, "check('sgd_step')"]
+    exec(cell, namespace)
+    exec("check('sgd_step')", namespace)
+    assert "changed its argument `W_in` in place" in capsys.readouterr().out
