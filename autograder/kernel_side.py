@@ -117,13 +117,15 @@ def _values(namespace, request):
 MAX_PROBE_LINES = 300
 #: audit events by which a call could hide what it executes: another process, the tracer or the
 #: grader's frames reached or changed. ``sys.settrace`` once in a thread the call started is the
-#: probe starting to trace that thread, which is allowed. (``sys._getframe`` is not here: library
-#: code calls it all the time, e.g. ``collections.namedtuple``.)
+#: probe starting to trace that thread, which is allowed; ``sys._getframe`` counts only when the frame
+#: it hands out is not library code the probe saw start (library code asks for its own frames all the
+#: time, e.g. ``collections.namedtuple``, pandas' warnings).
 _HIDING = {"sys.settrace": "changed the tracer", "sys.setprofile": "changed the profiler",
            "sys.monitoring.register_callback": "changed the tracer",
            "gc.get_objects": "searched the garbage collector", "gc.get_referrers": "searched the garbage collector",
            "gc.get_referents": "searched the garbage collector",
-           "sys._current_frames": "looked at the call stack", "object.__getattr__": "looked at a frame",
+           "sys._current_frames": "looked at the call stack", "sys._getframe": "looked at the call stack",
+           "object.__getattr__": "looked at a frame",
            "os.fork": "started a process", "os.forkpty": "started a process", "os.posix_spawn": "started a process",
            "os.spawn": "started a process", "os.exec": "started a process", "os.system": "started a process",
            "subprocess.Popen": "started a process", "ctypes.dlopen": "used ctypes", "ctypes.dlsym": "used ctypes",
@@ -134,17 +136,19 @@ _FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
 #: where threads are started (``threading`` keeps its own reference), by Python version
 _THREAD_STARTERS = ((_thread, "start_new_thread"), (_thread, "start_new"), (_thread, "start_joinable_thread"),
                     (threading, "_start_new_thread"), (threading, "_start_joinable_thread"))
-_watching = []  # while a call is probed: one list that collects its audit events
+_watching = []  # while a call is probed: (the list that collects its audit events, its probe)
 _hooked = []  # the audit hook is added once (it cannot be removed)
 
 
 def _audit(event, args):
-    if not _watching:
+    if not _watching or event not in _HIDING:
         return
+    records, probe = _watching[-1]
     if event == "object.__getattr__" and not (len(args) == 2 and args[1] in _FRAME_ATTRIBUTES):
         return
-    if event in _HIDING:
-        _watching[-1].append((event, threading.get_ident()))
+    if event == "sys._getframe" and args and probe.library.get(getattr(args[0], "f_code", None)) is True:
+        return
+    records.append((event, threading.get_ident()))
 
 
 def _traced_start(start, tracer):
@@ -173,7 +177,8 @@ def _library_roots():
     helpers = getattr(sys.modules.get("embedlab"), "__file__", None)
     if helpers:
         roots.add(os.path.dirname(helpers))
-    return tuple(os.path.join(os.path.realpath(r), "") for r in roots if r)
+    real = {os.path.realpath(r) for r in roots if r}
+    return tuple(os.path.join(r, "") for r in real - {os.sep})  # an interpreter installed at / claims no files
 
 
 def _is_library(frame, roots):
@@ -261,7 +266,7 @@ def _probe_one(fn, args, roots):
         setattr(module, name, _traced_start(start, probe.enter))
     sys.gettrace = lambda: None
     sys.settrace(probe.enter)
-    _watching.append(records)
+    _watching.append((records, probe))
     try:
         with contextlib.redirect_stdout(out):
             fn(*args)

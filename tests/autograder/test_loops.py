@@ -85,6 +85,9 @@ HONEST = {
     "vectorised_helper_in_another_cell": (
         "def normalise(M):\n    return M / np.linalg.norm(M, axis=1, keepdims=True)",
         "def similarity_matrix(E):\n    U = normalise(E)\n    return U @ U.T"),
+    "logs_a_line_and_logging_looks_at_its_own_frames": (
+        "import logging\nlog = logging.getLogger('similarity')\nlog.addHandler(logging.NullHandler())",
+        f"def similarity_matrix(E):\n    {UNIT}\n    log.warning('%d rows', len(U))\n    return U @ U.T"),
     "prints_what_it_computes": (
         f"def similarity_matrix(E):\n    {UNIT}\n    print('rows:', len(U))\n    return U @ U.T",),
     "lambda": ("similarity_matrix = lambda E: (E / np.linalg.norm(E, axis=1, keepdims=True)) @ "
@@ -232,6 +235,9 @@ UNVERIFIABLE = {
     "looks_at_a_frame": (
         f"def similarity_matrix(E):\n    try:\n        raise ValueError\n    except ValueError as err:\n"
         f"        err.__traceback__.tb_frame.f_back\n    {UNIT}\n    return U @ U.T",),
+    "walks_the_call_stack": (
+        "import sys",
+        f"def similarity_matrix(E):\n    sys._getframe().f_back\n    {UNIT}\n    return U @ U.T"),
     "starts_a_process": (
         "import subprocess, sys",
         "def similarity_matrix(E):\n    subprocess.run([sys.executable, '-c', 'pass'])\n"
