@@ -4,7 +4,8 @@ One module per concern: :mod:`.chunking` (overlapping passages that fit the
 model), :mod:`.encoding` (sentence vectors cached per text), :mod:`.dense`
 (exact cosine top-k with a stable tie order), :mod:`.bm25` (bm25s and the
 formula), :mod:`.fusion` (reciprocal rank fusion, weighted sum), :mod:`.evaluation`
-(recall@k, MRR, nDCG via ir-measures), :mod:`.store` (LanceDB on disk),
+(recall@k, MRR, nDCG via ir-measures), :mod:`.quantized` (int8 and binary codes with
+rescoring), :mod:`.store` (LanceDB on disk),
 :mod:`.corpus` (the Wikipedia slice or a folder of files) and :mod:`.engine`
 (all of it behind one ``search``). ``python -m embedlab.search`` is the command.
 """
@@ -17,6 +18,7 @@ from .encoding import DEFAULT_MODEL, encode, mean_pool
 from .engine import DEFAULT_DENSE_WEIGHT, METHODS, Hit, SearchEngine
 from .evaluation import DEFAULT_MEASURES, evaluate, recall_at_k, reciprocal_rank
 from .fusion import minmax, reciprocal_rank_fusion, weighted_sum
+from .quantized import QuantizedIndex, quantize_binary, quantize_int8, recall_against_exact
 from .store import PassageStore, StoredHit
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Hit",
     "Passage",
     "PassageStore",
+    "QuantizedIndex",
     "SearchEngine",
     "StoredHit",
     "bm25_score",
@@ -45,6 +48,9 @@ __all__ = [
     "minilm_piece_counter",
     "minmax",
     "piece_counter",
+    "quantize_binary",
+    "quantize_int8",
+    "recall_against_exact",
     "recall_at_k",
     "reciprocal_rank",
     "reciprocal_rank_fusion",
