@@ -101,6 +101,27 @@ VARIANTS = [
         },
     ),
     Variant(
+        "shared_helper_names_globals_and_a_captured_cell",
+        cells={
+            "cos_sim": '''
+                %%capture
+                def cos_sim(u, v):
+                    return float(dot_product(u, v) / (norm(u) * norm(v)))
+            ''',
+        },
+        blocks={
+            "dot_product": "return np.tensordot(u, v, axes=1)  # a 0-d array",
+            "similarity_matrix": """
+                def norm(M):  # a local helper with the name of the global one
+                    return np.sqrt((M * M).sum(axis=1, keepdims=True))
+                unit = E / norm(E)
+                return unit @ unit.T
+            """,
+        },
+        added=(("get_row", "def norm(x):\n    return np.linalg.norm(x)"),
+               (None, "print(sorted(name for name in globals() if not name.startswith('_'))[:8], vars(np)['pi'])")),
+    ),
+    Variant(
         "similarity_matrix_with_loops",
         blocks={
             "similarity_matrix": """
