@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,10 +74,10 @@ class _Call:
     error: str
 
 
-def find_loop(exercise: Exercise, rng: np.random.Generator, ask: Any, code: CodeIndex | None) -> LoopFinding | None:
-    """Call ``exercise``'s function through ``ask`` at sizes n, k·n, n and judge the line counts."""
-    if exercise.sized_case is None:
-        raise ValueError(f"exercise {exercise.name!r}: forbid_loops needs a sized_case")
+def find_loop(exercise: Exercise, rng: np.random.Generator, ask: Callable[[dict], Any],
+              code: CodeIndex | None) -> LoopFinding | None:
+    """Call ``exercise``'s function through ``ask`` at sizes n, k·n, n (``exercise.sized_case``, which
+    :class:`~autograder.spec.Exercise` requires with ``forbid_loops``) and judge the line counts."""
     sizes = (SIZE, SIZE * FACTOR, SIZE)
     cases = [exercise.sized_case(rng, size) for size in sizes]
     reply = ask({"kind": "probe", "target": exercise.targets[0], "calls": [encode(list(c.args)) for c in cases]})

@@ -365,3 +365,11 @@ def test_sandbox_loops_in_a_thread_a_written_module_and_a_line_magic_lose_half(t
     assert result.score == result.max_score / 2 and LOOP_NOTE in result.feedback, result.feedback
     # the CLI cites the cell by the execution count saved next to it, the line by its place in the cell
     assert f"line 4 of cell [7] ran {SIZE * FACTOR + 1:,} times" in result.feedback, result.feedback
+
+
+def test_messages_read_parameter_names_helpers_and_cell_labels_from_the_cells():
+    from autograder.definitions import cell_label
+
+    index = CodeIndex.from_cells(["def h(x):\n    return x", "%%time\ndef f(E, k):\n    return h(E)[:k]"])
+    assert index.helpers("f") == {"h"} and index.params("f") == ["E", "k"]
+    assert cell_label(7, 3) == "cell [7]" and cell_label(None, 3) == "code cell 3 (counting from the top)"
