@@ -22,15 +22,26 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[Hashable]], k: float = 60
 
     Ranks start at 1 (the best document of each ranking adds ``1 / (k + 1)``).
     The result is ordered best first; equal scores keep the order of first appearance.
-    The sums are exact (fractions) so that a true tie, such as 1/3 + 1/8 and 1/4 + 1/8 + 1/12 with
-    k = 1, stays a tie instead of being broken by the last bit of a float sum; the scores returned are
-    floats.
+    Equal means exactly equal: a true tie such as 1/3 + 1/12 + 1/12 and 1/6 + 1/3 (k = 1) is not
+    broken by the last bit of a float sum (scores that close are summed again as fractions).
     """
-    fused: dict[Hashable, Fraction] = {}
+    ranks: dict[Hashable, list[int]] = {}  # in order of first appearance
     for ranking in rankings:
         for rank, doc in enumerate(ranking, start=1):
-            fused[doc] = fused.get(doc, 0) + 1 / (Fraction(k) + rank)
-    return {doc: float(score) for doc, score in sorted(fused.items(), key=lambda item: -item[1])}
+            ranks.setdefault(doc, []).append(rank)
+    fused = {doc: sum(1.0 / (k + rank) for rank in doc_ranks) for doc, doc_ranks in ranks.items()}
+    order = sorted(fused, key=lambda doc: -fused[doc])
+    start = 0
+    for end in range(1, len(order) + 1):  # runs of nearly equal floats, ordered by their exact sums
+        if end < len(order) and fused[order[start]] - fused[order[end]] <= 1e-12 * fused[order[start]]:
+            continue
+        if end - start > 1:
+            exact = {doc: sum(1 / (Fraction(k) + rank) for rank in ranks[doc]) for doc in order[start:end]}
+            first_seen = {doc: i for i, doc in enumerate(ranks) if doc in exact}
+            order[start:end] = sorted(exact, key=lambda doc: (-exact[doc], first_seen[doc]))
+            fused.update({doc: float(score) for doc, score in exact.items()})
+        start = end
+    return {doc: fused[doc] for doc in order}
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:

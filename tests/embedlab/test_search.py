@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -194,6 +195,22 @@ def test_reciprocal_rank_fusion_keeps_a_true_tie_in_order_of_first_appearance():
     fused = reciprocal_rank_fusion(rankings, k=1)
     assert list(fused).index("a") < list(fused).index("b")
     assert fused["a"] == fused["b"] == 0.5
+
+
+def test_reciprocal_rank_fusion_orders_like_exact_fractions():
+    """An independent oracle: the fused order of random small rankings is that of the exact sums
+    (fractions.Fraction, ties by first appearance), and each score is the exact one rounded."""
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        k = int(rng.integers(1, 5))
+        rankings = [rng.permutation(12)[: int(rng.integers(3, 12))].tolist() for _ in range(int(rng.integers(2, 5)))]
+        exact: dict[int, Fraction] = {}
+        for ranking in rankings:
+            for rank, doc in enumerate(ranking, start=1):
+                exact[doc] = exact.get(doc, Fraction(0)) + Fraction(1, k + rank)
+        fused = reciprocal_rank_fusion(rankings, k)
+        assert list(fused) == sorted(exact, key=lambda doc: -exact[doc]), seed
+        assert all(abs(fused[doc] - float(exact[doc])) <= 1e-15 for doc in fused), seed
 
 
 def test_weighted_sum_rescales_each_system_per_query():
