@@ -48,14 +48,16 @@ def _pictures(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int]:
 def _labelled(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int]:
     """Three overlapping classes, ids 0-2 in random order, and a k that lets votes tie; drawn again until
     ties by the nearest label, a point voting for itself and k + 1 voters each change a prediction."""
-    n, d = int(rng.integers(18, 31)), int(rng.integers(2, 5))
-    labels = rng.integers(0, 3, n)
-    centres = rng.normal(0, 1.5, (3, d))
-    X, k = centres[labels] + rng.normal(size=(n, d)), int(rng.choice([2, 4, 5]))
-    right = projection.knn_predict(X, labels, k)
-    mistakes = (_knn_with(X, labels, k, ties="first"), _knn_with(X, labels, k, include_self=True),
-                _knn_with(X, labels, k, plus_self=True), _knn_with(X, labels, k + 1))
-    return (X, labels, k) if all(np.any(m != right) for m in mistakes) else _labelled(rng)
+    while True:
+        n, d = int(rng.integers(18, 31)), int(rng.integers(2, 5))
+        labels = rng.integers(0, 3, n)
+        centres = rng.normal(0, 1.5, (3, d))
+        X, k = centres[labels] + rng.normal(size=(n, d)), int(rng.choice([2, 4, 5]))
+        right = projection.knn_predict(X, labels, k)
+        mistakes = (_knn_with(X, labels, k, ties="first"), _knn_with(X, labels, k, include_self=True),
+                    _knn_with(X, labels, k, plus_self=True), _knn_with(X, labels, k + 1))
+        if all(np.any(m != right) for m in mistakes):
+            return X, labels, k
 
 
 def _batch(rng: np.random.Generator, with_labels: bool = False) -> tuple:
