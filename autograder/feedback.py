@@ -56,9 +56,21 @@ def _show(result: ExerciseResult) -> None:
              "text/html": f'<div style="border-left:4px solid {colour};padding:4px 8px">{body}</div>'}, raw=True)
 
 
+def _typed_history(namespace: dict) -> list | None:
+    """The cells as the student typed them: IPython's raw input history (``In`` holds them with the
+    magics already translated, a ``%%time`` cell as one line), else ``In``."""
+    history = namespace.get("In")
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return history
+    raw = getattr(getattr(get_ipython(), "history_manager", None), "input_hist_raw", None)
+    return raw if isinstance(raw, list) and isinstance(history, list) and len(raw) == len(history) else history
+
+
 def _notebook_code(namespace: dict, objects: tuple) -> CodeIndex | None:
     """The code the student ran: IPython's input history, else the source file of the checked function."""
-    history = namespace.get("In")
+    history = _typed_history(namespace)
     if isinstance(history, list) and all(isinstance(cell, str) for cell in history):
         # In[n] is the cell the student sees as [n], so messages cite "cell [n]" as the grader does
         return CodeIndex.from_cells(history, [cell_label(n, n) for n in range(len(history))])

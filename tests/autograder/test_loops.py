@@ -373,3 +373,18 @@ def test_messages_read_parameter_names_helpers_and_cell_labels_from_the_cells():
     index = CodeIndex.from_cells(["def h(x):\n    return x", "%%time\ndef f(E, k):\n    return h(E)[:k]"])
     assert index.helpers("f") == {"h"} and index.params("f") == ["E", "k"]
     assert cell_label(7, 3) == "cell [7]" and cell_label(None, 3) == "code cell 3 (counting from the top)"
+
+
+def test_check_in_ipython_cites_a_time_cell_by_its_count_and_line_as_typed():
+    """IPython's ``In`` holds a ``%%time`` cell translated into one line; check() reads the typed cells."""
+    import subprocess
+
+    script = textwrap.dedent('''
+        from IPython.core.interactiveshell import InteractiveShell
+        shell = InteractiveShell.instance()
+        for cell in ["import numpy as np\\nfrom autograder import check", %r,
+                     "check('similarity_matrix', similarity_matrix)"]:
+            shell.run_cell(cell, store_history=True)
+    ''') % ("%%time\n" + HIDDEN["for_loop"][0])
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120).stdout
+    assert "line 5 of cell [2] ran 65 times for 64 rows" in out, out
