@@ -171,9 +171,13 @@ def _regrade(args: argparse.Namespace) -> int:
         students, lab = regrade.read_roster(args.roster), get_lab(args.lab)
         if args.step == "fetch":
             shard = regrade.shard_of(students, args.shard, args.shards)
-            for f in regrade.fetch(shard, regrade.parse_deadline(args.deadline), args.notebook or lab.notebook,
-                                   Path(args.into)):
+            found = regrade.fetch(shard, regrade.parse_deadline(args.deadline), args.notebook or lab.notebook,
+                                  Path(args.into))
+            for f in found:
                 print(f"{f.student}: {f.commit[:10] or '-'} {f.error}".rstrip())
+            if found and all(f.error.startswith(regrade.CLONE_FAILED) for f in found):
+                raise regrade.RegradeError(f"none of the shard's {len(found)} repositories could be cloned: can "
+                                           f"${regrade.TOKEN_ENV} read them?")
             return EXIT_OK
         rows, deadline = regrade.merge(students, [Path(f) for f in args.shards], lab.id, lab.max_score)
         regrade.write_merged(rows, Path(args.csv))

@@ -40,14 +40,16 @@ from .batch import GRADEBOOK_COLUMNS, write_gradebook
 from .inputs import MAX_NOTEBOOK_BYTES
 from .safetext import clean
 
-__all__ = ["DEADLINES", "MANIFEST", "TOKEN_ENV", "Fetched", "RegradeError", "Student", "due", "fetch", "merge",
-           "parse_deadline", "plan", "read_roster", "roster_file", "schedule", "shard_of", "summary_markdown",
-           "write_merged"]
+__all__ = ["CLONE_FAILED", "DEADLINES", "MANIFEST", "TOKEN_ENV", "Fetched", "RegradeError", "Student", "due",
+           "fetch", "merge", "parse_deadline", "plan", "read_roster", "roster_file", "schedule", "shard_of",
+           "summary_markdown", "write_merged"]
 
 #: the environment variable that holds a token able to read the student repositories (never printed)
 TOKEN_ENV = "REGRADE_TOKEN"
 #: what :func:`fetch` writes next to the notebooks, and :func:`merge` reads beside each shard's gradebook
 MANIFEST = "fetched.json"
+#: how :attr:`Fetched.error` starts when git could not read the repository (not the student's doing)
+CLONE_FAILED = "could not fetch the repository"
 #: in the roster folder: each lab's deadline, for the scheduled regrade
 DEADLINES = "deadlines.txt"
 #: each shard's gradebook (``grade DIR --csv DIR/gradebook.csv``), beside its manifest
@@ -245,7 +247,7 @@ def _fetch_one(student: Student, deadline: datetime, notebook: str, into: Path, 
         (folder / notebook).write_bytes(_git(["--git-dir", str(clone), "cat-file", "blob", blob], env, secrets))
         return Fetched(student.name, student.repository, commit)
     except RegradeError as err:
-        return Fetched(student.name, student.repository, error=f"could not fetch the repository: {err}")
+        return Fetched(student.name, student.repository, error=f"{CLONE_FAILED}: {err}")
     except subprocess.TimeoutExpired:
         return Fetched(student.name, student.repository, error=f"git took over {_GIT_TIMEOUT} s")
 

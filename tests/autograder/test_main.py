@@ -109,3 +109,12 @@ def test_regrade_plan_prints_the_matrix_and_a_bad_roster_exits_2(tmp_path):
     refused = run("regrade", "plan", "--roster-dir", str(tmp_path), "--lab", "lab01", "--deadline",
                   "2026-11-30T23:59:00Z")
     assert refused.returncode == 2 and "is not owner/name, an https:// URL or a local path" in refused.stderr
+
+
+@pytest.mark.slow  # a CLI subprocess: about 2 s
+def test_regrade_fetch_exits_2_when_no_repository_of_the_shard_can_be_cloned(tmp_path):
+    (tmp_path / "lab01.txt").write_text(f"{tmp_path}/missing-a.git\n{tmp_path}/missing-b.git\n")
+    result = run("regrade", "fetch", str(tmp_path / "lab01.txt"), "--lab", "lab01", "--deadline",
+                 "2026-11-30T23:59:00Z", "--into", str(tmp_path / "shard"))
+    assert result.returncode == 2 and "none of the shard's 2 repositories could be cloned" in result.stderr
+    assert "missing-a: - could not fetch the repository" in result.stdout

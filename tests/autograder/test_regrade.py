@@ -16,10 +16,12 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
 from autograder.labs import get_lab
+from autograder.seeding import submission_seed
 from autograder.regrade import (
     TOKEN_ENV,
     RegradeError,
@@ -151,6 +153,10 @@ def test_on_a_schedule_the_lab_just_due_is_planned(tmp_path):
         schedule(tmp_path, "lab01", None, now, timedelta(hours=24))
 
 
+def test_the_course_schedules_no_regrade_until_an_instructor_lists_a_deadline():
+    assert due(ROOT / "roster", parse_deadline("2026-12-21T00:30:00Z"), timedelta(days=3650)) is None
+
+
 def test_a_deadline_needs_a_time_zone():
     assert parse_deadline("2026-11-30T23:59:00+01:00").isoformat() == "2026-11-30T22:59:00+00:00"
     with pytest.raises(RegradeError, match="no time zone"):
@@ -246,6 +252,13 @@ def test_merge_refuses_a_shard_whose_points_are_not_numbers(tmp_path):
 
 # -- the workflow that runs these steps --------------------------------------------------------
 
+def test_the_classroom_feedback_gets_no_secret_and_says_it_is_not_the_grade():
+    template = (ROOT / "autograder" / "templates" / "classroom.yml").read_text()
+    assert "secrets." not in template and "AUTOGRADER_SECRET:" not in template
+    comments = " ".join(line.lstrip("# ") for line in template.splitlines() if line.startswith("#"))
+    assert "fast feedback, not the grade of record" in comments and "regrade.yml" in comments
+
+
 def test_the_workflow_runs_the_steps_with_the_secret_only_where_grading_needs_it():
     workflow = yaml.safe_load(WORKFLOW.read_text())
     assert set(workflow["on"]) == {"workflow_dispatch", "schedule"}
@@ -304,7 +317,11 @@ def test_dry_run_of_the_regrade_over_local_repositories(classroom, tmp_path):
     assert {name: float(row["score"]) for name, row in grades.items()} == {
         "lab01-alice": 12, "lab01-bob": 0, "lab01-carol": 0, "lab01-dave": 0, "lab01-eve": 0}
     assert grades["lab01-carol"]["errors"] == "no commit before the deadline"
-    assert len(grades["lab01-alice"]["commit"]) == 40 and grades["lab01-alice"]["seed"]
+    assert len(grades["lab01-alice"]["commit"]) == 40
+    # the hidden cases of the grade of record cannot be computed at home: the seed needs the secret
+    cells = [str(c.source) for c in nbformat.read(SOLUTION, as_version=4).cells
+             if c.cell_type == "code" and str(c.source).strip()]
+    assert int(grades["lab01-alice"]["seed"]) == submission_seed(cells, "course secret") != submission_seed(cells, "")
     assert "students: 5; graded: 2; nothing to grade: 3" in summary
     refused = cli("regrade", "merge", str(classroom), *shards[:2], "--lab", "lab01", "--csv", str(tmp_path / "x.csv"))
     assert refused.returncode == 2 and "in no shard's gradebook" in refused.stderr
