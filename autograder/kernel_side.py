@@ -196,9 +196,9 @@ def _is_library(frame, roots):
     return getattr(module, "__dict__", None) is frame.f_globals and name in (None, module.__name__)
 
 
-def _genuine(fn, name):
-    """True when ``fn`` is the interpreter's own ``sys.<name>``, not a stand-in a cell put there."""
-    return type(fn) is type(len) and fn.__name__ == name and getattr(fn.__self__, "__name__", None) == "sys"
+def _genuine(fn, module, name=None):
+    """True when ``fn`` is a builtin of ``module`` (named ``name``), not a stand-in a cell put there."""
+    return type(fn) is type(len) and fn.__self__ is module and name in (None, fn.__name__)
 
 
 class _Probe:
@@ -256,11 +256,15 @@ def _probe_one(fn, args, roots):
     """Call ``fn(*args)`` under a line tracer, threads it starts included; meanwhile ``sys.gettrace``
     shows no tracer, so the call cannot take hold of it."""
     args = decode(args)
-    if not (_genuine(sys.settrace, "settrace") and _genuine(sys.gettrace, "gettrace")):
-        return {"lines": [], "executed": 0, "started": False, "hidden": "replaced sys.settrace", "error": ""}
+    starters = [(module, name, getattr(module, name)) for module, name in _THREAD_STARTERS if hasattr(module, name)]
+    replaced = "" if _genuine(sys.settrace, sys, "settrace") and _genuine(sys.gettrace, sys, "gettrace") else \
+        "replaced sys.settrace"
+    if not replaced and not all(_genuine(start, _thread) for _, _, start in starters):
+        replaced = "replaced a thread starter"
+    if replaced:
+        return {"lines": [], "executed": 0, "started": False, "hidden": replaced, "error": ""}
     probe, records, main = _Probe(fn, roots), [], threading.get_ident()
     counts, total, gettrace, before = probe.counts, probe.total, sys.gettrace, sys.gettrace()
-    starters = [(module, name, getattr(module, name)) for module, name in _THREAD_STARTERS if hasattr(module, name)]
     error, out = "", _CappedText()
     for module, name, start in starters:
         setattr(module, name, _traced_start(start, probe.enter))

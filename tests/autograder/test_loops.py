@@ -261,6 +261,14 @@ def test_a_cell_that_replaced_sys_settrace_makes_the_function_unverifiable(monke
     assert "could not be checked for Python loops (it replaced sys.settrace" in result.feedback, result.feedback
 
 
+def test_a_cell_that_replaced_a_thread_starter_makes_the_function_unverifiable(monkeypatch):
+    import _thread
+
+    monkeypatch.setattr(_thread, "start_new_thread", lambda function, args, kwargs=None: None)
+    _, result = judge(HONEST["plain"])
+    assert "could not be checked for Python loops (it replaced a thread starter" in result.feedback, result.feedback
+
+
 def test_the_probe_leaves_the_callers_tracers_as_they_were():
     def tracer(frame, event, arg):
         return None
