@@ -10,9 +10,11 @@ read-only, with every ``site-packages`` replaced by the packages its lab allows
 its lab allows (:mod:`autograder.kernel_view`), an empty ``/dev`` with only null,
 zero, random and urandom, a fresh ``/proc``, an empty read-only ``/tmp`` and its
 own work dir: a size-limited tmpfs, the only place it can write, where the ZMQ
-IPC sockets that connect it to the grader live. The kernel is the namespace's
-pid 1 (no bubblewrap process in its view), its standard streams are ``/dev/null``
-and it inherits no other descriptor. It dies with the grader.
+IPC sockets that connect it to the grader live. bubblewrap reads its options
+from a descriptor (``--args``), so the command line of the namespace's pid 1
+(bubblewrap) shows no host path but the interpreter's and the work dir's. The
+kernel's standard streams are ``/dev/null`` and it inherits no other descriptor.
+It dies with the grader.
 
 Limits: address space, CPU time, file size and open files per process
 (rlimits); total memory and number of processes/threads per kernel through a
@@ -67,10 +69,8 @@ _NAMESPACES = ["--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts
 #: arenas reserve far more than they use (a lab-1 kernel: 1.25 GB reserved, 0.3 GB used), so a cap of the
 #: address space at ``memory_mb`` itself starved every kernel under ``--memory-mb 1024`` (issue 18)
 ADDRESS_SPACE_HEADROOM_MB = 1024
-# --pdeathsig: the kernel is the namespace's pid 1 (--as-pid-1); changing its user clears the parent-death
-# signal bwrap set (--die-with-parent), so setpriv sets it again
 _SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all",
-            "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig=SIGKILL", "--"]
+            "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
 
 
 class IsolationUnavailable(RuntimeError):
@@ -116,15 +116,18 @@ def _probe() -> tuple[bool, str]:
     return True, "bubblewrap"
 
 
-def _filter_fd() -> int | None:
-    """A read-only descriptor holding the compiled system-call filter, for bwrap's ``--seccomp``."""
-    program = filter_program()
-    if program is None:
-        return None
-    fd = os.memfd_create("seccomp-filter")
-    os.write(fd, program)
+def _memory_file(name: str, data: bytes) -> int:
+    """A descriptor of an in-memory file holding ``data``, positioned at its start (for bwrap to read)."""
+    fd = os.memfd_create(name)
+    os.write(fd, data)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
+
+
+def _filter_fd() -> int | None:
+    """A descriptor holding the compiled system-call filter, for bwrap's ``--seccomp``."""
+    program = filter_program()
+    return None if program is None else _memory_file("seccomp-filter", program)
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,7 +139,7 @@ def _filter_problem() -> str | None:
     if fd is None:
         return f"no system-call table for this architecture ({os.uname().machine})"
     try:
-        trial = subprocess.run(["bwrap", "--unshare-pid", "--as-pid-1", "--seccomp", str(fd), "--ro-bind", "/", "/",
+        trial = subprocess.run(["bwrap", "--unshare-pid", "--seccomp", str(fd), "--ro-bind", "/", "/",
                                 "--", "true"], pass_fds=(fd,), capture_output=True, text=True, timeout=30)
     finally:
         os.close(fd)
@@ -310,9 +313,9 @@ def _package_mounts(packages: PackageView) -> list[str]:
 def bwrap_command(work: Path, view: Path, packages: PackageView, seccomp_fd: int | None = None) -> list[str]:
     """The ``bwrap ... setpriv ...`` prefix that runs a command as ``nobody`` in the sandbox, under the
     system-call filter read from ``seccomp_fd`` (when given)."""
-    # JPY_PARENT_PID: ipykernel compares it with getppid(), which is 0 for the namespace's pid 1, and exits;
+    # JPY_PARENT_PID: ipykernel compares it with getppid(), which is 1 in the PID namespace, and exits;
     # 1 means "do not poll" to it (--die-with-parent ties the kernel to the grader instead).
-    args = ["bwrap", *_NAMESPACES, "--as-pid-1", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+    args = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--hostname", "sandbox",
             "--setenv", "JPY_PARENT_PID", "1",
             "--perms", "0755", "--dir", "/etc", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64"):
@@ -394,7 +397,7 @@ class SandboxKernelManager(AsyncKernelManager):
         allowed = allowed or Allowed()
         self.view = build_view(allowed.modules)
         self.packages = build_package_view(allowed.lab, allowed.packages, allowed.modules)
-        self._seccomp_fd: int | None = None
+        self._fds: list[int] = []  # read by bwrap: its options and the system-call filter
         self.cgroup = (cgroup.KernelCgroup(f"{work.name}-{name}", limits.memory_mb, limits.processes)
                        if self.isolated else None)
         # Interrupt through the control channel: a signal would hit bwrap, not the kernel.
@@ -411,23 +414,24 @@ class SandboxKernelManager(AsyncKernelManager):
         limited = [*_rlimits(self.limits, self.isolated and not has_cgroup), *kernel]
         if not self.isolated:
             return limited
-        if _filter_problem() is None:
-            self._seccomp_fd = _filter_fd()
-        return [*self.cgroup.join_command(), *bwrap_command(self.work, self.view, self.packages, self._seccomp_fd),
-                *limited]
+        seccomp = _filter_fd() if _filter_problem() is None else None
+        bwrap, *options = bwrap_command(self.work, self.view, self.packages, seccomp)
+        end = options.index("--")  # bwrap's options go through a descriptor, off pid 1's command line
+        arguments = _memory_file("bwrap-args", b"".join(o.encode() + b"\0" for o in options[:end]))
+        self._fds = [fd for fd in (seccomp, arguments) if fd is not None]
+        return [*self.cgroup.join_command(), bwrap, "--args", str(arguments), *options[end:], *limited]
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         """Start the kernel with its standard streams on /dev/null (it must not write into the grader's own
-        output: ipykernel keeps copies of the descriptors it inherits) and only the filter's descriptor."""
-        kw.update(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if self._seccomp_fd is not None:
-            kw["pass_fds"] = (self._seccomp_fd,)
+        output: ipykernel keeps copies of the descriptors it inherits) and only bwrap's descriptors."""
+        kw.update(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                  pass_fds=tuple(self._fds))
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
-            if self._seccomp_fd is not None:
-                os.close(self._seccomp_fd)
-                self._seccomp_fd = None
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = []
 
     def release(self) -> None:
         """After shutdown: kill anything the kernel left behind and remove its cgroup."""

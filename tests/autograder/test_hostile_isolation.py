@@ -23,6 +23,7 @@ from autograder.grade import grade_submission
 from autograder.kernel_side import handle
 from autograder.kernel_view import ViewError, build_view, import_closure
 from autograder.labs import LABS, get_lab
+from autograder.package_view import build_package_view
 from autograder.sandbox import isolation_available
 
 from agtest_helpers import FAST
@@ -207,3 +208,90 @@ def test_the_lab_text_says_what_may_be_imported():
     for lab in LABS.values():
         first = nbformat.read(root / "solutions" / lab.notebook, as_version=4).cells[0].source
         assert "**What you may use.**" in first, f"{lab.notebook}: the first cell must say what may be imported"
+
+
+# -- issue 18, item 3: the allowed packages, enforced ------------------------------------------------------
+
+#: libraries that computed lab answers inside the sandbox (issue 18): gensim's most_similar (lab 3),
+#: scikit-learn's PCA and torch's autograd (lab 4), ir_measures (lab 5)
+ANSWER_LIBRARIES = ("gensim", "sklearn", "scipy", "torch", "pandas", "ir_measures")
+NUMPY_ONLY_LABS = ("lab01", "lab03", "lab04", "lab05")
+
+
+@pytest.mark.parametrize("lab_id", NUMPY_ONLY_LABS)
+def test_the_package_view_holds_no_library_the_lab_does_not_allow(lab_id):
+    lab = get_lab(lab_id)
+    view = build_package_view(lab.id, lab.allowed_packages, lab.allowed_modules)
+    names = {name.split("/")[0].removesuffix(".py") for name in view.entries}
+    assert not names & set(ANSWER_LIBRARIES) - {"gensim"}
+    assert {"numpy", "matplotlib", "ipykernel", "PIL", "zmq"} <= names  # allowed, needed by them, the kernel's
+    if "gensim" in names:  # a data stand-in: its own three modules and gensim's test data, no code of gensim
+        stand_in = view.entries["gensim"]
+        assert sorted(p.relative_to(stand_in).as_posix() for p in stand_in.rglob("*.py")) == [
+            "__init__.py", "test/__init__.py", "test/utils.py"]
+        assert view.entries["gensim/test/test_data"].name == "test_data"
+
+
+def test_no_entry_of_a_view_also_belongs_to_a_package_outside_it():
+    """A folder shared by two distributions (a namespace package) would show the other one's files.
+    (A stand-in has the package's name but is the grader's own folder.)"""
+    from autograder.package_view import _installed, _top_level
+
+    for lab in LABS.values():
+        view = build_package_view(lab.id, lab.allowed_packages, lab.allowed_modules)
+        for name, dist in _installed().items():
+            if name not in view.distributions:
+                assert not set(_top_level(dist).values()) & set(view.entries.values()), (lab.id, name)
+
+
+def test_requirements_are_followed_and_extras_are_not():
+    numpy_only = build_package_view("lab", ("numpy",)).distributions
+    with_matplotlib = build_package_view("lab", ("numpy", "matplotlib")).distributions
+    assert "pillow" not in numpy_only and {"pillow", "pyparsing", "kiwisolver"} <= set(with_matplotlib)
+    assert "ipykernel" in numpy_only and "pyzmq" in numpy_only  # the kernel's own
+    assert "torch" not in build_package_view("lab01", get_lab("lab01").allowed_packages).distributions
+    with pytest.raises(LookupError, match="not an installed package"):
+        build_package_view("lab", ("no_such_package_here",))
+
+
+_IMPORTS = """
+import importlib, os, sys
+for name in {names!r}:
+    try:
+        importlib.import_module(name)
+        print(name, "imported")
+    except ImportError as err:
+        print(name, type(err).__name__, err)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.skipif(not isolation_available(), reason="needs root and bubblewrap")
+@pytest.mark.parametrize("lab_id", NUMPY_ONLY_LABS)
+def test_forbidden_libraries_fail_to_import_with_what_the_lab_allows(lab_id):
+    import scipy  # where the grader's own copy lives: the kernel must not read it by path either
+
+    from autograder.kernel_view import Allowed
+    from autograder.runner import KernelRunner
+
+    lab = get_lab(lab_id)
+    hidden = [Path(scipy.__file__).parent, Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}."
+              f"{sys.version_info[1]}" / "site-packages" / "scipy", Path("/usr/lib/python3/dist-packages/yaml")]
+    names = [*ANSWER_LIBRARIES, "gensim.models", *lab.allowed_packages, "matplotlib.pyplot"]
+    removed = ("sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != '_Refuse']\n"
+               "import importlib.util\nprint([importlib.util.find_spec(n) for n in ('gensim.models', 'sklearn')])\n"
+               f"print([os.path.exists(p) for p in {[str(p) for p in hidden]!r}])")
+    with KernelRunner(FAST, Allowed.of(lab)) as runner:
+        result = runner.run(textwrap.dedent(_IMPORTS.format(names=names)) + removed)
+    assert result.status == "ok", result.error
+    lines = result.stdout().splitlines()
+    outcome = {line.split()[0]: line.split(maxsplit=1)[1] for line in lines[:-2]}
+    allows = f"{lab_id} allows the standard library, {', '.join(lab.allowed_packages)}"
+    for name in (*ANSWER_LIBRARIES, "gensim.models"):
+        if name == "gensim" and outcome[name] == "imported":  # the test-data stand-in of labs 3 and 4
+            continue
+        assert outcome[name].startswith(f"ModuleNotFoundError {allows}; "), (name, outcome[name])
+        assert f"{name.split('.')[0]!r} is not available while grading" in outcome[name]
+    assert all(outcome[name] == "imported" for name in (*lab.allowed_packages, "matplotlib.pyplot")), outcome
+    assert lines[-2:] == ["[None, None]", "[False, False, False]"]  # without the finder: simply absent
