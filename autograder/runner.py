@@ -211,11 +211,11 @@ class KernelRunner:
         """
         while True:
             self._stop()
-            if self.restarts >= MAX_RESTARTS:
-                self._note(f"the kernel was not restarted again (all {MAX_RESTARTS} restarts were used)")
-                return False
             if self.remaining() <= 0:
                 self._note("the kernel was not restarted again (the total time limit was reached)")
+                return False
+            if self.restarts >= MAX_RESTARTS:
+                self._note(f"the kernel was not restarted again (all {MAX_RESTARTS} restarts were used)")
                 return False
             self.restarts += 1
             reset_workdir(self.work)
@@ -227,6 +227,8 @@ class KernelRunner:
             failed = self._replay()
             if failed is None:
                 return True
+            if self.remaining() <= 0:  # the replay ran out of time: not that cell's fault
+                continue
             code = self.history.pop(failed)
             first = next((line for line in code.splitlines() if line.strip()), "")
             self._note(f"the cell starting {clean(first, 60)!r} ran fine at first but failed when replayed "

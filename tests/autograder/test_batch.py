@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from dataclasses import replace
 
 import nbformat
@@ -13,7 +14,7 @@ import pytest
 from autograder.batch import grade_directory, spreadsheet_text, student_name, write_gradebook
 from autograder.cgroup import cgroup_plan
 from autograder.labs import get_lab
-from autograder.runner import MAX_RESTARTS
+from autograder.runner import MAX_RESTARTS, KernelRunner
 from autograder.sandbox import isolation_available
 
 from agtest_helpers import FAST, FULL, REPO_PROBE, ROOT, SOLUTION
@@ -247,3 +248,17 @@ def test_the_restart_budget_bounds_the_run(bad_cells_graded):
     assert float(row["score"]) == 0
     assert f"the kernel was not restarted again (all {MAX_RESTARTS} restarts were used)" in row["errors"]
     assert row["errors"].count("not restarted again") == 1  # said once, not once per exercise
+
+
+@pytest.mark.slow
+@isolated_and_capped
+def test_the_total_time_bounds_the_replay_and_is_not_blamed_on_a_cell():
+    with KernelRunner(replace(TIGHT, total_timeout=120)) as runner:
+        assert runner.run("import os, time").status == "ok"
+        assert runner.run("time.sleep(5)").status == "ok"
+        runner.deadline = time.monotonic() + 4  # 4 s left: the replay of the 5 s cell cannot finish
+        assert runner.run("os._exit(1)").status == "died"
+        assert runner.notes == ["the kernel was not restarted again (the total time limit was reached)"]
+        assert runner.history == ["import os, time", "time.sleep(5)"]
+        assert runner.run("1 + 1").status == "died"  # no kernel, and no new restart
+        assert runner.restarts == 1 and len(runner.notes) == 1
