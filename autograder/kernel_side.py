@@ -6,6 +6,10 @@ standard library and numpy. Whatever it returns is plain data (numbers,
 strings, lists, arrays as nested lists): the grader validates and compares it
 in its own process (:mod:`autograder.protocol`, :mod:`autograder.judge`), so
 nothing here needs to be trusted.
+
+A "probe" request calls a function under a line tracer and reports how often
+each line of notebook code ran; :mod:`autograder.loops` judges whether that
+grows with the input (the loop rule).
 """
 
 import _thread
