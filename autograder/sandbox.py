@@ -26,6 +26,7 @@ grading then refuses to run unless ``Limits.allow_unisolated`` is set
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import importlib.metadata
@@ -38,6 +39,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 
 from . import cgroup
@@ -402,6 +404,16 @@ class SandboxKernelManager(AsyncKernelManager):
                        if self.isolated else None)
         # Interrupt through the control channel: a signal would hit bwrap, not the kernel.
         self.kernel_spec.interrupt_mode = "message"
+
+    def _connect_control_socket(self) -> None:
+        """The control channel, with a send timeout: a kernel that broke it (e.g. by writing into its own
+        sockets' descriptors) left the grader blocked forever in the interrupt that every shutdown sends."""
+        super()._connect_control_socket()
+        self._control_socket.sndtimeo = 1000
+
+    async def _async_interrupt_kernel(self) -> None:
+        with contextlib.suppress(zmq.Again):  # nobody reads the control channel: the shutdown kills the kernel
+            await super()._async_interrupt_kernel()
 
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
