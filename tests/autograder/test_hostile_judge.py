@@ -53,9 +53,9 @@ def _hostile() -> dict[str, tuple[nbformat.NotebookNode, float]]:
         # get_row (the second exercise) rewires the grader's harness in its kernel when it is called, so
         # every reply from then on is forged: only "arrays", judged before, keeps its point
         "reply_nested_50000_deep": (_variant(lambda nb: _replace_def(nb, "get_row", FORGE.format(
-            dumps="lambda *a, **k: '[' * 50000 + ']' * 50000"))), 1.0),
+            dumps="lambda *a, **k: '[' * 50000 + ']' * 50000"))), FULL - 1),
         "reply_of_the_wrong_shape": (_variant(lambda nb: _replace_def(nb, "get_row", FORGE.format(
-            dumps="lambda *a, **k: '{\"results\": {\"value\": 1}, \"values\": 7}'"))), 1.0),
+            dumps="lambda *a, **k: '{\"results\": {\"value\": 1}, \"values\": 7}'"))), FULL - 1),
         "comm_open_without_data_and_big_comm_msgs": (_variant(lambda nb: _append(nb, SEND + (
             "send('comm_open', {'comm_id': 'x', 'target_name': 'jupyter.widget'})\n"
             "send('comm_open', {})\n"
@@ -127,10 +127,13 @@ def test_odd_values_are_judged_wrong_with_a_message(graded):
     assert "It calls `cos_sim`, which does not pass its own exercise yet" in feedback["print_similarity"]
 
 
-def test_forged_replies_fail_every_exercise_with_a_reason(graded):
+def test_a_forged_reply_fails_its_exercise_with_a_reason_and_does_not_outlive_its_request(graded):
+    """get_row rewrites the harness's json while it runs: its own replies are unreadable; every request
+    loads a fresh copy of the harness, so the exercises after it are graded as usual."""
     for name in ("reply_nested_50000_deep", "reply_of_the_wrong_shape"):
-        for ex in graded[0][name].exercises[1:]:
-            assert "gave an answer" in ex.feedback, (name, ex.feedback)
+        results = {ex.name: ex for ex in graded[0][name].exercises}
+        assert "gave an answer" in results["get_row"].feedback, (name, results["get_row"].feedback)
+        assert all(ex.passed for ex_name, ex in results.items() if ex_name != "get_row"), name
 
 
 def test_a_report_stays_small_whatever_the_cells_raise(graded):
