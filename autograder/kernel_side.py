@@ -206,13 +206,14 @@ def _genuine(fn, module, name=None):
 
 
 class _Probe:
-    """Counts the line events of one call in code that is not library code."""
+    """Counts, per line of code that is not library code, how often it ran ("ran") and how many library
+    functions it called directly ("called": ``map(np.linalg.norm, rows)`` runs its line once)."""
 
     def __init__(self, fn, roots):
         self.target = getattr(fn, "__code__", None)  # None: a callable object, any notebook code starts it
         self.roots = roots
         self.library = dict.fromkeys(_grader_code(), True)  # code object -> is it library code
-        self.counts = {}  # (code object, line number) -> executions
+        self.counts = {}  # (code object, line number, "ran" or "called") -> how often
         self.total = itertools.count()  # every counted event once more: a cleared ``counts`` shows
         self.started = False
 
@@ -222,25 +223,30 @@ class _Probe:
         if library is None:
             library = self.library[code] = _is_library(frame, self.roots)
         if library:
+            caller = frame.f_back
+            if caller is not None and self.library.get(caller.f_code) is False:
+                key = (caller.f_code, caller.f_lineno, "called")
+                self.counts[key] = self.counts.get(key, 0) + 1
+                next(self.total)
             return None
         self.started = self.started or self.target is None or code is self.target
         return self.line
 
     def line(self, frame, event, arg):
         if event == "line":
-            key = (frame.f_code, frame.f_lineno)
+            key = (frame.f_code, frame.f_lineno, "ran")
             self.counts[key] = self.counts.get(key, 0) + 1
             next(self.total)
         return self.line
 
     def report(self, counts, total):
-        """The hot lines as plain data (file, line, count, function, its first line, the line's text),
-        how many line events there were, and whether ``counts`` still adds up to that."""
+        """The hot lines as plain data (file, line, count, function, its first line, the line's text,
+        "ran" or "called"), how many events there were, and whether ``counts`` still adds up to that."""
         import linecache
 
         hot = sorted(counts.items(), key=lambda item: -item[1])[:MAX_PROBE_LINES]
         lines = [[code.co_filename[:200], line, count, code.co_name[:60], code.co_firstlineno,
-                  linecache.getline(code.co_filename, line).strip()[:200]] for (code, line), count in hot]
+                  linecache.getline(code.co_filename, line).strip()[:200], kind] for (code, line, kind), count in hot]
         executed = next(total)
         return lines, executed, sum(counts.values()) == executed
 

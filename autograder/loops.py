@@ -39,7 +39,8 @@ SIZE, FACTOR = 16, 4
 #: notebook code (a line, or all lines together) that runs at least this many times more at size k·n
 #: than at size n repeats with the data; a branch taken for one input and not another adds a line or two
 GROWTH = 8
-_FIELDS = 6  # file, line, count, function, its first line, the line's text
+_FIELDS = 7  # file, line, count, function, its first line, the line's text, "ran" or "called"
+_KINDS = {"ran": "ran", "called": "called library code"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class _Line:
     function: str
     first: int
     text: str
+    kind: str
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return self.file, self.number, self.kind
 
 
 @dataclass(frozen=True)
@@ -100,19 +106,19 @@ def judge_probe(reply: Any, sizes: tuple[int, ...], unit: str, code: CodeIndex |
     small, large = min(sizes), max(sizes)
     smalls = [call for size, call in zip(sizes, calls, strict=True) if size == small]
     bigs = [call for size, call in zip(sizes, calls, strict=True) if size == large]
-    before: dict[tuple[str, int], int] = {}
+    before: dict[tuple[str, int, str], int] = {}
     for line in (line for call in smalls for line in call.lines):
-        before[line.file, line.number] = max(before.get((line.file, line.number), 0), line.count)
-    grown = [(line.count - before.get((line.file, line.number), 0), line) for call in bigs for line in call.lines]
+        before[line.key] = max(before.get(line.key, 0), line.count)
+    grown = [(line.count - before.get(line.key, 0), line) for call in bigs for line in call.lines]
     growth, line = max(grown, key=lambda item: item[0], default=(0, None))
     executed = (max(c.executed for c in bigs), max(c.executed for c in smalls))
     if growth < GROWTH and executed[0] - executed[1] < GROWTH:
         return None
     if line is None or growth < GROWTH:  # the work grew, spread thin over lines that each grew a little
-        return LoopFinding(f"its code ran {executed[0]:,} lines for {large:,} {unit} "
+        return LoopFinding(f"its code ran {executed[0]:,} steps for {large:,} {unit} "
                            f"({executed[1]:,} for {small:,})")
-    return LoopFinding(f"{_where(line, code)} ran {line.count:,} times for {large:,} {unit} "
-                       f"({before.get((line.file, line.number), 0):,} times for {small:,})")
+    return LoopFinding(f"{_where(line, code)} {_KINDS[line.kind]} {line.count:,} times for {large:,} {unit} "
+                       f"({before.get(line.key, 0):,} times for {small:,})")
 
 
 def _calls(reply: Any, n: int) -> list[_Call] | str:
@@ -150,11 +156,11 @@ def _count(value: Any) -> bool:
 def _line(raw: Any) -> _Line | None:
     if not (isinstance(raw, list) and len(raw) == _FIELDS):
         return None
-    file, number, count, function, first, text = raw
-    if not (isinstance(file, str) and isinstance(function, str) and isinstance(text, str)
+    file, number, count, function, first, text, kind = raw
+    if not (isinstance(file, str) and isinstance(function, str) and isinstance(text, str) and kind in _KINDS
             and all(map(_count, (number, count, first)))):
         return None
-    return _Line(file, number, count, function, first, text)
+    return _Line(file, number, count, function, first, text, kind)
 
 
 def _where(line: _Line, code: CodeIndex | None) -> str:

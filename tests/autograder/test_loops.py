@@ -142,6 +142,9 @@ HIDDEN = {
         f"def similarity_matrix(E):\n    {UNIT}\n"
         "    return np.vectorize(lambda i, j: U[i] @ U[j])(*np.indices((len(U), len(U))))",),
     "map": (f"def similarity_matrix(E):\n    {UNIT}\n    return np.array(list(map(lambda row: U @ row, U)))",),
+    "map_over_a_library_function": (
+        "def similarity_matrix(E):\n    norms = np.array(list(map(np.linalg.norm, E)))[:, None]\n"
+        "    U = E / norms\n    return U @ U.T",),
     "a_thread": (
         "import threading",
         f"def similarity_matrix(E):\n    {UNIT}\n    out = []\n"
@@ -290,7 +293,7 @@ def _call(lines, executed=None, started=True, hidden="", error=""):
 
 
 def _line(count, number=3):
-    return ["<cell 1>", number, count, "f", 1, "x = 1"]
+    return ["<cell 1>", number, count, "f", 1, "x = 1", "ran"]
 
 
 SIZES = (SIZE, SIZE * FACTOR, SIZE)
@@ -298,7 +301,8 @@ SIZES = (SIZE, SIZE * FACTOR, SIZE)
 
 @pytest.mark.parametrize("reply", [
     None, "text", {"probe": "x"}, {"probe": [_call([_line(1)])] * 2},
-    {"probe": [_call([_line(1)]), _call([["<cell 1>", 3, -5, "f", 1, ""]]), _call([_line(1)])]},
+    {"probe": [_call([_line(1)]), _call([["<cell 1>", 3, -5, "f", 1, "", "ran"]]), _call([_line(1)])]},
+    {"probe": [_call([_line(1)]), _call([["<cell 1>", 3, 5, "f", 1, "", "hid"]]), _call([_line(1)])]},
     {"probe": [_call([_line(1)]), {"lines": [], "started": "yes", "hidden": "", "error": ""}, _call([_line(1)])]},
     {"error": {"type": "Timeout", "message": "did not return within 4 s."}},
     {"probe": [_call([_line(1)], started=False)] * 3},
@@ -320,7 +324,7 @@ def test_growth_is_judged_per_line_and_in_total():
     # the same work spread over many lines that each run once or twice more is still more work
     spread = [_call([_line(1, n) for n in range(40)]), _call([_line(2, n) for n in range(40)]),
               _call([_line(1, n) for n in range(40)])]
-    assert "its code ran 80 lines for 64 rows" in judge_probe({"probe": spread}, SIZES, "rows", None).message()
+    assert "its code ran 80 steps for 64 rows" in judge_probe({"probe": spread}, SIZES, "rows", None).message()
 
 
 def test_forbid_loops_needs_sized_inputs():
