@@ -54,16 +54,24 @@ def _counts(rng: np.random.Generator) -> np.ndarray:
     return np.sort((rng.pareto(1.2, n) * 30).astype(np.int64) + 1)[::-1]
 
 
-def _stream(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids (with repeats, so ids differ from positions) and the sentence of each token."""
+def _stream(rng: np.random.Generator, longest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids (with repeats, so ids differ from positions) and the sentence of each token; one sentence
+    has at least ``longest`` words."""
     lengths = rng.integers(1, 7, size=int(rng.integers(3, 6)))
+    lengths[int(rng.integers(len(lengths)))] = max(longest, int(lengths.max()))
     sentence_ids = np.repeat(np.arange(len(lengths)), lengths)
     return rng.integers(0, 12, size=len(sentence_ids)), sentence_ids
 
 
+def _pair_case(rng: np.random.Generator) -> Case:
+    """A window of 1 to 3 and a sentence longer than window + 1 words (so a window one too wide shows)."""
+    window = int(rng.integers(1, 4))
+    ids, sentence_ids = _stream(rng, longest=window + 2)
+    return Case((ids, window, sentence_ids))
+
+
 def _pair_cases(rng: np.random.Generator) -> list[Case]:
-    return [Case((ids, int(rng.integers(1, 4)), sentence_ids)) for ids, sentence_ids in
-            (_stream(rng) for _ in range(5))]
+    return [_pair_case(rng) for _ in range(5)]
 
 
 def _batch(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

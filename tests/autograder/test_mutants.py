@@ -21,7 +21,7 @@ import pytest
 
 from autograder.evaluate import draw_cases
 from autograder.labs import LABS
-from autograder.spec import PUBLIC_SEED, Exercise, NearMiss
+from autograder.spec import PUBLIC_SEED, Exercise
 
 from agtest_helpers import judge_in_process
 from mutants import REGISTRY, mutants_of
@@ -33,8 +33,7 @@ EXERCISES = [pytest.param(lab.id, ex.name, id=f"{lab.id}-{ex.name}") for lab in 
 
 
 def _remembered(fn):
-    """``fn`` computed once per input (by value): the reference and the near misses answer the same
-    cases for every mutant."""
+    """``fn`` computed once per input (by value): the reference answers the same cases for every mutant."""
     answers: dict[bytes, object] = {}
 
     def remembered(*args):
@@ -47,13 +46,13 @@ def _remembered(fn):
 
 @functools.lru_cache(maxsize=64)
 def _drawn(lab_id: str, name: str, seed: int) -> Exercise:
-    """The exercise with the cases of ``seed`` drawn once, and its reference and near misses remembered:
-    judging it on ``seed`` is judging the real exercise, only faster for many mutants."""
+    """The exercise with the cases of ``seed`` drawn once and its reference remembered, without its near
+    misses (they choose the message, not the score): judging it on ``seed`` scores like the real exercise,
+    only faster for many mutants."""
     exercise = LABS[lab_id].exercise(name)
     cases = draw_cases(exercise, np.random.default_rng(seed))
-    return dataclasses.replace(
-        exercise, cases=lambda rng: cases, reference=_remembered(exercise.reference),
-        near_misses=tuple(NearMiss(nm.message, _remembered(nm.wrong)) for nm in exercise.near_misses))
+    return dataclasses.replace(exercise, cases=lambda rng: cases, reference=_remembered(exercise.reference),
+                               near_misses=())
 
 
 @functools.cache  # the 50-seed test and the per-lab record share one run
