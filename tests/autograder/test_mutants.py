@@ -67,10 +67,11 @@ def kept_fractions(lab_id: str, name: str, seeds: tuple[int, ...]) -> dict[str, 
             for label, mutant in mutants_of(lab_id, exercise).items()}
 
 
-def _too_good(lab_id: str, name: str, seeds) -> list[str]:
+def _too_good(lab_id: str, name: str, seeds: tuple[int, ...], kept=kept_fractions) -> list[str]:
+    """The mutants that kept more than the bar, with the share and the seed."""
     bar = 1.0 - 1e-9 if LABS[lab_id].exercise(name).kind == "values" else MAX_KEPT
     return [f"{label} kept {max(k):.0%} (seed {seeds[int(np.argmax(k))]})"
-            for label, k in kept_fractions(lab_id, name, seeds).items() if max(k) > bar + 1e-9]
+            for label, k in kept(lab_id, name, seeds).items() if max(k) > bar + 1e-9]
 
 
 def test_every_lab_and_exercise_has_mutants():
@@ -80,6 +81,18 @@ def test_every_lab_and_exercise_has_mutants():
         assert set(REGISTRY[lab.id]) == names, f"{lab.id}: mutants for {sorted(set(REGISTRY[lab.id]) ^ names)}"
         for ex in lab.exercises:
             assert len(REGISTRY[lab.id][ex.name]) >= 3, f"{lab.id} {ex.name}: at least 3 generic mutants"
+
+
+def test_a_mutant_that_keeps_the_points_is_caught(monkeypatch):
+    """Negative control: the reference registered as a mutant, and one right on every case but the last
+    kind (a wrong answer only past the cutoff), are reported with the share they kept."""
+    exercise = LABS["lab05"].exercise("recall_at_k")
+    monkeypatch.setitem(REGISTRY["lab05"], "recall_at_k", {
+        "the reference": exercise.reference,
+        "wrong only when k > 6": lambda r, rel, k: exercise.reference(r, rel, k) if k <= 6 else 0.0})
+    report = _too_good("lab05", "recall_at_k", QUICK_SEEDS, kept=kept_fractions.__wrapped__)
+    assert report[0] == f"the reference kept 100% (seed {PUBLIC_SEED})"
+    assert report[1].startswith("wrong only when k > 6 kept ")
 
 
 @pytest.mark.parametrize(("lab_id", "name"), EXERCISES)
