@@ -8,7 +8,10 @@ grading seed, built so that every near miss differs from the reference: rows of
 very different lengths (forgetting to normalise changes the answer), a question
 whose a and b are almost the same word (so ``b - a + c`` stays next to ``c`` and
 an input wins when inputs are not excluded), and negative cosines (so 3CosMul
-without the shift to [0, 1] ranks differently).
+without the shift to [0, 1] ranks differently). Each analogy question is drawn
+again until every known mistake (those, the other method, a - b + c, only b)
+answers it differently; 3CosMul's questions also have the same answer for any
+epsilon up to the paper's 1e-3, which the lab accepts.
 """
 
 from __future__ import annotations
