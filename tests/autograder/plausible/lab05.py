@@ -171,4 +171,17 @@ VARIANTS = [
         },
         wrong=frozenset({"cosine_top_k", "mean_reciprocal_rank"}),
     ),
+    Variant(
+        "a_chunk_inside_the_last_one_and_recall_as_any_hit",
+        blocks={
+            "chunk_words": """
+                chunks = []
+                for start in range(0, len(words), size - overlap):
+                    chunks.append(words[start:start + size])
+                return chunks
+            """,
+            "recall_at_k": "return 1.0 if set(ranking[:k]) & set(relevant) else 0.0",
+        },
+        wrong=frozenset({"chunk_words", "recall_at_k"}),
+    ),
 ]
