@@ -25,8 +25,16 @@ from autograder.sandbox import Limits
 from agtest_helpers import ROOT, UNISOLATED_OK
 from plausible import Variant, build, definitions
 
-VARIANTS: dict[str, list[Variant]] = {lab_id: importlib.import_module(f"plausible.{lab_id}").VARIANTS
-                                      for lab_id in sorted(LABS)}
+
+def _variants(lab_id: str) -> list[Variant]:
+    """The lab's plausible notebooks (none when it has no module in plausible/: the count test says so)."""
+    try:
+        return importlib.import_module(f"plausible.{lab_id}").VARIANTS
+    except ModuleNotFoundError:
+        return []
+
+
+VARIANTS = {lab_id: _variants(lab_id) for lab_id in sorted(LABS)}
 CASES = [pytest.param(lab_id, variant, id=f"{lab_id}-{variant.name}",
                       marks=[pytest.mark.xfail(strict=True, reason=variant.bug)] if variant.bug else [])
          for lab_id, variants in VARIANTS.items() for variant in variants]
@@ -61,7 +69,7 @@ def check_verdicts(lab_id: str, variant: Variant) -> dict[str, bool]:
 def test_every_lab_has_eight_plausible_notebooks_right_and_wrong():
     for lab_id, variants in VARIANTS.items():
         names = {ex.name for ex in get_lab(lab_id).exercises}
-        assert len(variants) >= 8, lab_id
+        assert len(variants) >= 8, f"{lab_id}: write at least 8 plausible notebooks in plausible/{lab_id}.py"
         assert len({v.name for v in variants}) == len(variants), lab_id
         assert any(not v.wrong for v in variants) and any(v.wrong for v in variants), lab_id
         for v in variants:
