@@ -264,11 +264,14 @@ def _hiding(records, main):
 
 def _probe_one(fn, args, roots):
     """Call ``fn(*args)`` under a line tracer, threads it starts included; meanwhile ``sys.gettrace``
-    shows no tracer, so the call cannot take hold of it."""
+    shows no tracer, so the call cannot take hold of it. (Where Python traces all threads, other
+    threads' tracers are gone afterwards: a debugger's, say.)"""
     args = decode(args)
     starters = [(module, name, getattr(module, name)) for module, name in _THREAD_STARTERS if hasattr(module, name)]
-    replaced = "" if _genuine(sys.settrace, sys, "settrace") and _genuine(sys.gettrace, sys, "gettrace") else \
-        "replaced sys.settrace"
+    # Python 3.12+ also traces the threads already running (a thread pool that an earlier call filled)
+    trace_all = getattr(sys, "_settraceallthreads", None)
+    replaced = "" if _genuine(sys.settrace, sys, "settrace") and _genuine(sys.gettrace, sys, "gettrace") and \
+        (trace_all is None or _genuine(trace_all, sys)) else "replaced sys.settrace"
     if not replaced and not all(_genuine(start, _thread) for _, _, start in starters):
         replaced = "replaced a thread starter"
     if replaced:
@@ -279,7 +282,7 @@ def _probe_one(fn, args, roots):
     for module, name, start in starters:
         setattr(module, name, _traced_start(start, probe.enter))
     sys.gettrace = lambda: None
-    sys.settrace(probe.enter)
+    (trace_all or sys.settrace)(probe.enter)
     _watching.append((records, probe))
     try:
         with contextlib.redirect_stdout(out):
@@ -289,6 +292,8 @@ def _probe_one(fn, args, roots):
     finally:
         _watching.pop()
         intact = gettrace() == probe.enter
+        if trace_all:
+            trace_all(None)
         sys.settrace(before)
         sys.gettrace = gettrace
         for module, name, start in starters:

@@ -183,6 +183,10 @@ HIDDEN = {
     "helper_compiled_as_a_frozen_module": (
         f"src = 'def all_rows(U):\\n    return {ROW_BY_ROW}'\nexec(compile(src, '<frozen os>', 'exec'))",
         f"def similarity_matrix(E):\n    {UNIT}\n    return all_rows(U)"),
+    "a_thread_pool_started_earlier": (
+        "from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor(2)\n"
+        "pool.submit(print, 'warm').result()",
+        f"def similarity_matrix(E):\n    {UNIT}\n    return np.array(list(pool.map(lambda row: U @ row, U)))"),
     "exec_of_computed_code": (
         f"code = 'def similarity_matrix(E):\\n    {UNIT}\\n    return ' + {ROW_BY_ROW!r}\nexec(code)",),
 }
@@ -191,6 +195,16 @@ HIDDEN = {
 @pytest.mark.parametrize("name", HIDDEN)
 def test_hidden_loops_lose_half_the_points(name):
     ex, result = judge(HIDDEN[name])
+    assert result.score == ex.points / 2 and LOOP_NOTE in result.feedback, result.feedback
+
+
+@pytest.mark.xfail(sys.version_info < (3, 12), strict=True,
+                   reason="Python 3.11 cannot trace a thread that was already running (README, loop rule)")
+def test_a_whole_loop_handed_to_a_thread_that_was_already_running_is_seen():
+    ex, result = judge(("from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor(1)\n"
+                        "pool.submit(print, 'warm').result()",
+                        f"def similarity_matrix(E):\n    {UNIT}\n"
+                        f"    return pool.submit(lambda: {ROW_BY_ROW}).result()"))
     assert result.score == ex.points / 2 and LOOP_NOTE in result.feedback, result.feedback
 
 
