@@ -145,6 +145,12 @@ def install_cell(page: str = "book/01_lookup_tables") -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("page", cn.lab_notebooks())
+def test_generated_lab_shows_no_plumbing(generated, page):
+    assert cn.plumbing(generated[page]) == [], f"{page}: build plumbing in the lab's code cells"
+
+
+@pytest.mark.slow
 def test_every_chapter_and_lab_is_generated(generated):
     expected = set(cn.chapter_pages()) | set(cn.lab_notebooks())
     assert set(generated) == expected and len(cn.chapter_pages()) >= 4
@@ -158,6 +164,7 @@ def test_generated_chapter_is_plain_for_colab(generated, page):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code[0].source.strip() == install_cell(page).strip(), f"{page}: the install cell must be the first code cell"
     assert all(not c.get("outputs") for c in code)
+    assert cn.plumbing(nb) == [], f"{page}: build plumbing in the Colab notebook's code cells"
     text = markdown(nb)
     exercises = [int(n) for n in re.findall(r"(?m)^### Exercise (\d+)", text)]
     assert exercises == list(range(1, len(exercises) + 1)), f"{page}: exercises numbered {exercises}"

@@ -1,17 +1,16 @@
 """No plumbing in sight: the code a reader sees on the site and in Colab is the lesson (tools/plumbing.py).
 
-Fast tests show what the detector flags and what it leaves alone; the slow ones read the code
-cells of every built page of the toc (chapters and labs) and of every generated Colab notebook.
+Fast tests show what the detector flags and what it leaves alone; the slow one reads the code
+cells of every built page of the toc (chapters and labs). test_colab_notebooks.py runs the same
+detector over every generated Colab notebook.
 """
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 from book_helpers import toc_pages
 from bs4 import BeautifulSoup
 
-from tools import colab_notebooks as cn
 from tools.plumbing import find_plumbing
 
 
@@ -67,17 +66,3 @@ def test_no_plumbing_on_the_site(site, page):
              for problem in find_plumbing(code)]
     assert not found, (f"{page}: plumbing in visible code cells (cell index, what); move it into a cell "
                        f"tagged remove-cell or into an embedlab helper: {found}")
-
-
-@pytest.fixture(scope="module")
-def colab(site, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    out = tmp_path_factory.mktemp("colab")
-    return {str(p.relative_to(out).with_suffix("")): nbformat.read(p, as_version=4) for p in cn.generate(out)}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("page", cn.chapter_pages() + cn.lab_notebooks())
-def test_no_plumbing_in_the_colab_notebooks(colab, page):
-    cells = [c.source for c in colab[page].cells if c.cell_type == "code"]
-    found = [(i, problem) for i, code in enumerate(cells) for problem in find_plumbing(code)]
-    assert not found, f"{page}: plumbing in the Colab notebook's code cells (cell index, what): {found}"
