@@ -88,6 +88,10 @@ HONEST = {
     "logs_a_line_and_logging_looks_at_its_own_frames": (
         "import logging\nlog = logging.getLogger('similarity')\nlog.addHandler(logging.NullHandler())",
         f"def similarity_matrix(E):\n    {UNIT}\n    log.warning('%d rows', len(U))\n    return U @ U.T"),
+    "pandas_dataframe_whose_own_code_loops_over_columns": (
+        "import pandas as pd",
+        "def similarity_matrix(E):\n    frame = pd.DataFrame(E)\n"
+        "    unit = frame.div(np.sqrt((frame ** 2).sum(axis=1)), axis=0)\n    return (unit @ unit.T).to_numpy()"),
     "prints_what_it_computes": (
         f"def similarity_matrix(E):\n    {UNIT}\n    print('rows:', len(U))\n    return U @ U.T",),
     "lambda": ("similarity_matrix = lambda E: (E / np.linalg.norm(E, axis=1, keepdims=True)) @ "
