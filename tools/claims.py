@@ -107,7 +107,6 @@ class Number:
 class Allowance:
     """One ``allowed:`` entry of ``book/claims.yml``: a reason and what it covers on a page."""
 
-    page: str
     reason: str
     phrases: list[str] = field(default_factory=list)
     selector: str | None = None
@@ -115,6 +114,8 @@ class Allowance:
 
 @dataclass
 class PageReport:
+    """What the check found on one page: counts of explained numbers, the unexplained, stale entries."""
+
     page: str
     glued: int = 0
     structural: int = 0
@@ -202,7 +203,7 @@ def allowances(claims: dict, page: str) -> list[Allowance]:
         bad = [p for p in phrases if not re.search(r"\d", p)]
         if bad:
             raise ValueError(f"claims.yml, {page}: a phrase must contain the number it explains: {bad}")
-        found.append(Allowance(page, entry["reason"], phrases, entry.get("selector")))
+        found.append(Allowance(entry["reason"], phrases, entry.get("selector")))
     return found
 
 
