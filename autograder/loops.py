@@ -110,7 +110,9 @@ def judge_probe(reply: Any, sizes: tuple[int, ...], unit: str, code: CodeIndex |
     for line in (line for call in smalls for line in call.lines):
         before[line.key] = max(before.get(line.key, 0), line.count)
     grown = [(line.count - before.get(line.key, 0), line) for call in bigs for line in call.lines]
-    growth, line = max(grown, key=lambda item: item[0], default=(0, None))
+    # the line to show: one that grew, preferably a line that ran (the loop itself) over one that called
+    growth, line = max(grown, key=lambda item: (item[0] >= GROWTH, item[1].kind == "ran", item[0]),
+                       default=(0, None))
     executed = (max(c.executed for c in bigs), max(c.executed for c in smalls))
     if growth < GROWTH and executed[0] - executed[1] < GROWTH:
         return None
