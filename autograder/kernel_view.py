@@ -30,9 +30,11 @@ from pathlib import Path
 
 from .spec import Lab
 
-__all__ = ["PACKAGE", "Allowed", "ViewError", "build_view", "import_closure"]
+__all__ = ["PACKAGE", "VIEW_PACKAGES", "Allowed", "ViewError", "build_view", "import_closure"]
 
 PACKAGE = "embedlab"
+#: the top-level packages the view provides (the course package, reduced, and the stub autograder)
+VIEW_PACKAGES = (PACKAGE, "autograder")
 _STUB = '''"""Stand-in for the autograder inside the grading sandbox: the specs are not here."""
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from .kernel_view import PACKAGE, import_closure
+from .kernel_view import PACKAGE, VIEW_PACKAGES, import_closure
 
 __all__ = ["KERNEL_NEEDS", "PackageView", "build_package_view", "refusal_message"]
 
@@ -120,12 +120,10 @@ def _import_names() -> dict[str, list[str]]:
     return metadata.packages_distributions()
 
 
-def _distribution_of(import_name: str) -> str:
-    names = _import_names().get(import_name)
-    if not names:
-        raise LookupError(f"{import_name!r} is not an installed package (allowed_packages lists import names, "
-                          f"e.g. 'numpy', 'yaml')")
-    return canonicalize_name(names[0])
+def _distributions_of(import_names) -> set[str]:
+    """The installed distributions that provide ``import_names`` (one that is not installed adds nothing:
+    importing it then fails in the kernel as it would anywhere)."""
+    return {canonicalize_name(_import_names()[name][0]) for name in import_names if name in _import_names()}
 
 
 def _requirement_closure(names: set[str]) -> tuple[str, ...]:
@@ -224,13 +222,13 @@ def _write_stand_in(folder: Path, package: str, entries: dict[str, Path]) -> Non
 def build_package_view(lab: str, allowed: tuple[str, ...], course_modules: tuple[str, ...] = ()) -> PackageView:
     """The site-packages of a kernel of ``lab`` (built once per process): its ``allowed`` packages, what
     its ``course_modules`` use, the kernel, their requirements, and the refusing ``sitecustomize``."""
-    wanted = {_distribution_of(name) for name in allowed} | {canonicalize_name(n) for n in KERNEL_NEEDS}
+    wanted = _distributions_of(allowed) | {canonicalize_name(n) for n in KERNEL_NEEDS}
     by_package: dict[str, dict[str, str]] = {}
     for name, how in _course_needs(course_modules).items():
         by_package.setdefault(name.split(".")[0], {})[name] = how
-    stand_ins = {top for top, used in by_package.items()
-                 if top not in allowed and top in _DATA_ONLY and _stand_in_fits(top, used)}
-    wanted |= {_distribution_of(top) for top in by_package if top not in stand_ins}
+    stand_ins = {top for top, used in by_package.items() if top not in allowed and top in _DATA_ONLY
+                 and top in _import_names() and _stand_in_fits(top, used)}
+    wanted |= _distributions_of(top for top in by_package if top not in stand_ins)
     distributions = _requirement_closure(wanted)
     installed = _installed()
     entries: dict[str, Path] = {}
@@ -241,7 +239,7 @@ def build_package_view(lab: str, allowed: tuple[str, ...], course_modules: tuple
     for package in sorted(stand_ins):
         _write_stand_in(folder, package, entries)
     visible = {entry.split("/")[0].removesuffix(".py").split(".")[0] for entry in entries}
-    refused = sorted(set(_import_names()) - visible - set(sys.stdlib_module_names) - {PACKAGE})
+    refused = sorted(set(_import_names()) - visible - set(sys.stdlib_module_names) - set(VIEW_PACKAGES))
     finder = _FINDER.format(message=refusal_message(lab, allowed), refused=refused,
                             stand_ins={top: _stand_in_modules(top) for top in stand_ins})
     (folder / "sitecustomize.py").write_text(finder, encoding="utf-8")
