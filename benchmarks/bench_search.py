@@ -8,7 +8,11 @@ Two workloads:
 * the ANN table on GloVe 6B-50d (400,000 x 50, normalised, as in ann-benchmarks):
   numpy exact vs FAISS flat, HNSW (M=32) at several ``efSearch`` and IVF (1,024
   lists) at several ``nprobe``, plus IVF-PQ; recall@10 against the exact
-  neighbours, ms per query, build time and index memory.
+  neighbours, ms per query, build time and index memory;
+* quantised codes on the course's own passages (the Wikipedia slice in 128-piece
+  passages, MiniLM vectors): float32 exact vs int8, binary, and binary + int8 rescoring
+  (``embedlab.search.QuantizedIndex``), each passage also used as a query (itself left
+  out): bytes per vector, ms per query and recall@10 against the float32 top 10.
 
 Prints a table and ratios and, last, one JSON line with the figures.
 
@@ -118,6 +122,39 @@ def ann_table(n_queries: int, k: int) -> dict[str, float]:
     return out
 
 
+def quantized_table(k: int, n_queries: int = 500) -> dict[str, float]:
+    """float32 vs int8, binary and binary + rescoring on the Wikipedia passages' MiniLM vectors."""
+    from embedlab.search import DenseIndex, QuantizedIndex, encode, recall_against_exact, wikipedia_passages
+
+    passages = wikipedia_passages()
+    vectors = encode([p.text for p in passages], progress=True)
+    chosen = np.random.default_rng(0).choice(len(vectors), size=min(n_queries, len(vectors)), replace=False)
+    queries = vectors[chosen]
+
+    def others(found: np.ndarray) -> np.ndarray:
+        """Each query's top k without the query's own passage."""
+        return np.array([[i for i in row if i != own][:k] for row, own in zip(found, chosen, strict=True)])
+
+    exact_index = DenseIndex(vectors)
+    t_exact, (exact, _) = best_time(lambda: exact_index.search(queries, k + 1), 3)
+    exact = others(exact)
+    print(f"\n{len(vectors):,} Wikipedia passages x {vectors.shape[1]} (MiniLM), {len(queries)} passages as queries:")
+    print(f"{'code':16s} {'bytes/vector':>13s} {'ms/query':>9s} {'recall@10':>10s}")
+    print(f"{'float32':16s} {vectors.shape[1] * 4:13d} {1000 * t_exact / len(queries):9.3f} {1.0:10.3f}")
+    out = {"quantized_passages": len(vectors), "quantized_float32_bytes": vectors.shape[1] * 4,
+           "quantized_float32_ms": round(1000 * t_exact / len(queries), 4)}
+    for kind in ("int8", "binary", "binary+rescore"):
+        index = QuantizedIndex(vectors, kind)
+        t, (found, _) = best_time(lambda index=index: index.search(queries, k + 1), 3)
+        recall = recall_against_exact(others(found), exact)
+        per_vector = index.memory_bytes / len(index)
+        print(f"{kind:16s} {per_vector:13.0f} {1000 * t / len(queries):9.3f} {recall:10.3f}")
+        key = kind.replace("+", "_")
+        out |= {f"quantized_{key}_bytes": per_vector, f"quantized_{key}_ms": round(1000 * t / len(queries), 4),
+                f"quantized_{key}_recall": round(recall, 4)}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=int, default=1000, help="queries for the ANN table")
@@ -128,6 +165,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     figures = exact_top_k((5_000, 100_000), n_queries=100, k=10, repeat=args.repeat)
     figures |= ann_table(args.queries, k=10)
+    figures |= quantized_table(k=10)
     report("search", figures, args, before, GOALS)
 
 
