@@ -32,7 +32,7 @@ linkcheck: $(STAMP)  ## check every external link of the book (needs the network
 weights: $(STAMP)  ## page weight of every built page (after `make book`)
 	$(PY) -m tools.page_weight
 
-test: $(STAMP)  ## the whole suite: unit, autograder, notebooks (nbval) and the site in a browser
+test: $(STAMP)  ## the whole suite: unit, autograder, the chapters (executed once, in the build) and the site in a browser
 	$(PY) -m autograder assign --check
 	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 

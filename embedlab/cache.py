@@ -55,11 +55,13 @@ def cache_dir() -> Path:
 def package_fingerprint() -> str:
     """A digest of the installed ``embedlab`` package's code and of the computing libraries' versions.
 
-    Computed once per process: the package's ``.py`` files (names and contents) and the
+    Computed once per process: the package's code and data files (``.py``, ``.js`` such as
+    the projector's script, ``.json`` such as the word lists; names and contents) and the
     versions of :data:`COMPUTING_LIBRARIES` and of Python.
     """
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+    files = (path for path in PACKAGE_ROOT.rglob("*") if path.suffix in {".py", ".js", ".json"})
+    for path in sorted(files):
         digest.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name in COMPUTING_LIBRARIES:
         try:
