@@ -10,8 +10,10 @@ function embedlabProjector(root, plotlyCdn) {
   var plot = one("ep-plot"), status = one("ep-status"), list = one("ep-neighbours");
   var distortion = one("ep-distortion"), setSelect = one("ep-set"), layoutSelect = one("ep-layout");
   var colourSelect = one("ep-colour"), search = one("ep-search"), axisInputs = root.querySelectorAll(".ep-ax");
-  var PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                 "#bcbd22", "#393b79", "#ad494a", "#637939", "#7b4173", "#3182bd", "#e6550d", "#31a354"];
+  /* plotly's "Dark24" colours: 24 that read on white, enough for the 21 chatterbot categories */
+  var PALETTE = ["#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A", "#B68100", "#750D86",
+                 "#EB663B", "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D", "#6C7C32", "#778AAE",
+                 "#862A16", "#A777F1", "#620042", "#1616A7", "#DA60CA", "#6C4516", "#0D2A63", "#AF0038"];
   var CUSTOM = "Custom axes";
   var TALL = parseInt(plot.style.height, 10) || 560;  /* the height asked for; phones get less */
   var state = {set: null, layout: null, selected: -1, colour: "group", axisTitles: null};

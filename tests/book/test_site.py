@@ -15,11 +15,14 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from book_helpers import ROOT, colab_url, is_notebook_page, load_config, toc_pages
+
+from embedlab.data import load_glove, load_word_categories
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -104,7 +107,9 @@ def test_page_in_a_real_browser(page, base_url, browser):
 
         # plotly: every figure embedded in the page is drawn, with its traces; and a page whose
         # source draws with plotly really has figures (myst-nb drops plotly's default mimetype output)
-        expected = response.text().count("Plotly.newPlot(")
+        # (a figure is a Plotly.newPlot call; chapter 6's projector draws with plotly too)
+        text = response.text()
+        expected = text.count("Plotly.newPlot(") + text.count("embedlabProjector(document")
         if _source_makes_plotly_figures(page):
             assert expected >= 1, f"{page} draws plotly figures but none reached the page"
         figures = tab.locator("div.plotly-graph-div")
@@ -208,3 +213,59 @@ def test_heatmap_is_readable_on_a_phone(base_url, browser):
         tab.screenshot(path=str(ARTIFACTS / "mobile-heatmap.png"))
     finally:
         context.close()
+
+
+# -- chapter 6's projector (the widget itself: tests/embedlab/test_projector_page.py) -----------------
+
+PROJECTOR_PAGE = "book/06_visualization.html"
+
+
+@pytest.fixture(scope="module")
+def chapter_words():
+    """Chapter 6's word set, built the way the chapter builds it."""
+    glove = load_glove()
+    pairs = load_word_categories(glove)
+    words = [w for w, _ in pairs]
+    others = [w for w in glove.words[:2400] if w not in set(words) and w.isalpha()][:2000]
+    return glove.subset(words + others)
+
+
+def test_the_chapters_projector_works_offline(base_url, browser, chapter_words):
+    """Search, click, layouts and custom axes on the built page; neighbours as embedlab's most_similar."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
+                  else route.abort())
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    start = time.perf_counter()
+    tab.goto(f"{base_url}/{PROJECTOR_PAGE}")
+    widget = tab.locator('[data-testid="projector"]').first
+    widget.scroll_into_view_if_needed()
+    tab.wait_for_selector('[data-testid="projector"][data-ready="1"]', timeout=60_000)
+    print(f"projector ready {time.perf_counter() - start:.2f} s after navigation")
+
+    search = widget.get_by_test_id("projector-search")
+    search.fill("france")
+    search.press("Enter")
+    items = widget.locator('[data-testid="projector-neighbours"] li')
+    listed = {items.nth(i).get_attribute("data-label"): float(items.nth(i).get_attribute("data-cosine"))
+              for i in range(items.count())}
+    for word, cosine in chapter_words.most_similar("france", topn=8):
+        assert listed.get(word) == pytest.approx(cosine, abs=3e-3), (word, listed)
+
+    widget.locator(".scatterlayer .trace").first.locator("path.point").nth(5).click(force=True)
+    assert search.input_value() in chapter_words.words and search.input_value() != "france"
+    clicked = search.input_value()
+
+    layouts = widget.get_by_test_id("projector-layout")
+    names = [o.inner_text() for o in layouts.locator("option").all()]
+    assert {"PCA 2-D", "PCA 3-D", "t-SNE 2-D", "t-SNE 3-D", "UMAP 2-D", "UMAP 3-D"} <= set(names)
+    layouts.select_option("UMAP 3-D")
+    assert search.input_value() == clicked and "UMAP 3-D" in widget.get_by_test_id("projector-distortion").inner_text()
+
+    widget.locator(".ep-axes-box summary").click()
+    widget.get_by_test_id("projector-axes-apply").click()
+    assert layouts.input_value() == "Custom axes"
+    assert not errors, errors
+    context.close()
