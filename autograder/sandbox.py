@@ -398,7 +398,7 @@ class SandboxKernelManager(AsyncKernelManager):
         self.work, self.limits = work, limits
         allowed = allowed or Allowed()
         self.view = build_view(allowed.modules)
-        self.packages = build_package_view(allowed.lab, allowed.packages, allowed.modules)
+        self.packages = build_package_view(allowed.lab, allowed.packages, allowed.modules) if self.isolated else None
         self._fds: list[int] = []  # read by bwrap: its options and the system-call filter
         self.cgroup = (cgroup.KernelCgroup(f"{work.name}-{name}", limits.memory_mb, limits.processes)
                        if self.isolated else None)
