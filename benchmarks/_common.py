@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -66,16 +67,46 @@ def add_save_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --save: keep figures measured on a busy machine, marked noisy")
 
 
+def _cpu_seconds() -> tuple[float | None, float]:
+    """(busy CPU seconds of the whole machine since boot, or None off Linux; this process's and its
+    finished children's CPU seconds)."""
+    own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None, own
+    idle = values[3] + values[4]  # idle and iowait
+    return (sum(values) - idle) / os.sysconf("SC_CLK_TCK"), own
+
+
 def conditions() -> dict[str, Any]:
-    """What the machine was doing: the 1-minute load average, the CPU count and the time."""
+    """What the machine was doing: the 1-minute load average, the CPU count, the time and CPU counters."""
+    machine_busy, own = _cpu_seconds()
     return {"load_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "clock": time.monotonic(),
+            "machine_cpu_s": machine_busy, "own_cpu_s": own}
+
+
+def others_per_core(before: dict[str, Any], after: dict[str, Any]) -> float | None:
+    """The CPU that other processes used during the run, in cores per core (0 = none, 1 = all of it).
+
+    The 1-minute load average after a run counts the benchmark itself (two busy threads
+    make it 2), so the run's own CPU time is taken out of the machine's.
+    """
+    if before.get("machine_cpu_s") is None or after.get("machine_cpu_s") is None:
+        return None
+    wall = max(after["clock"] - before["clock"], 1e-9)
+    others = (after["machine_cpu_s"] - before["machine_cpu_s"]) - (after["own_cpu_s"] - before["own_cpu_s"])
+    return round(max(others, 0.0) / wall / (before["cpus"] or 1), 3)
 
 
 def busy(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    """Whether the load before or after the run was above :data:`MAX_LOAD_PER_CORE` per core."""
+    """Whether the machine was busy with other work: a load above :data:`MAX_LOAD_PER_CORE` per core
+    before the run, or other processes using more than that share of the CPU during it."""
     limit = MAX_LOAD_PER_CORE * (before["cpus"] or 1)
-    return max(before["load_1min"], after["load_1min"]) > limit
+    others = others_per_core(before, after)
+    return before["load_1min"] > limit or (others is not None and others > MAX_LOAD_PER_CORE)
 
 
 def report(name: str, figures: dict[str, Any], args: argparse.Namespace, before: dict[str, Any],
@@ -88,8 +119,10 @@ def report(name: str, figures: dict[str, Any], args: argparse.Namespace, before:
     """
     after = conditions()
     noisy = busy(before, after)
+    shown = ("load_1min", "cpus", "time")
     figures = {"benchmark": name, **figures, "machine": machine(), "date": time.strftime("%Y-%m-%d"),
-               "conditions": {"before": before, "after": after, "noisy": noisy},
+               "conditions": {"before": {k: before[k] for k in shown}, "after": {k: after[k] for k in shown},
+                              "others_cpu_per_core": others_per_core(before, after), "noisy": noisy},
                "goals": [{**asdict(goal), "met": goal.met(figures)} for goal in goals]}
     line = json.dumps(figures)
     print(line)
@@ -97,9 +130,10 @@ def report(name: str, figures: dict[str, Any], args: argparse.Namespace, before:
         return
     if noisy and not args.noisy:
         raise SystemExit(
-            f"not saved: the load average was {before['load_1min']} before and {after['load_1min']} after the run "
-            f"on {before['cpus']} cores (limit {MAX_LOAD_PER_CORE} per core). Stop what else runs and measure "
-            "again, or pass --noisy to keep these figures marked as noisy.")
+            f"not saved: the load average was {before['load_1min']} before the run and other processes used "
+            f"{others_per_core(before, after)} of each of the {before['cpus']} cores during it (limit "
+            f"{MAX_LOAD_PER_CORE} per core). Stop what else runs and measure again, or pass --noisy to keep "
+            "these figures marked as noisy.")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(line + "\n")
     write_results_table()
@@ -110,8 +144,10 @@ def _conditions_line(figures: dict[str, Any]) -> str:
     if not cond:
         return "Conditions: not recorded (measured before the load was recorded; run the script again)."
     before, after = cond["before"], cond["after"]
-    text = (f"Conditions: 1-minute load average {before['load_1min']} before and {after['load_1min']} after, "
-            f"on {before['cpus']} cores")
+    others = cond.get("others_cpu_per_core")
+    during = "" if others is None else f"; other processes used {others:.0%} of the CPU during the run"
+    text = (f"Conditions: 1-minute load average {before['load_1min']} before and {after['load_1min']} after "
+            f"(the run's own work included), on {before['cpus']} cores{during}")
     return text + (" — **noisy: the machine was busy, so times may be too slow**." if cond["noisy"] else ".")
 
 
