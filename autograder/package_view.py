@@ -94,11 +94,13 @@ sys.meta_path.insert(0, _Refuse())
 @dataclass(frozen=True)
 class PackageView:
     """What the kernel's ``site-packages`` folder ``site`` holds: ``entries`` (name there -> path on the
-    host) and the distributions they come from."""
+    host) and the distributions they come from; ``startup``: the folder of the refusing ``sitecustomize``
+    (it goes on ``PYTHONPATH``, ahead of any ``sitecustomize`` of the interpreter's own)."""
 
     site: Path
     entries: dict[str, Path]
     distributions: tuple[str, ...]
+    startup: Path
 
 
 def refusal_message(lab: str, allowed: tuple[str, ...]) -> str:
@@ -242,9 +244,9 @@ def build_package_view(lab: str, allowed: tuple[str, ...], course_modules: tuple
     refused = sorted(set(_import_names()) - visible - set(sys.stdlib_module_names) - set(VIEW_PACKAGES))
     finder = _FINDER.format(message=refusal_message(lab, allowed), refused=refused,
                             stand_ins={top: _stand_in_modules(top) for top in stand_ins})
-    (folder / "sitecustomize.py").write_text(finder, encoding="utf-8")
-    entries["sitecustomize.py"] = folder / "sitecustomize.py"
+    (folder / "startup").mkdir()
+    (folder / "startup" / "sitecustomize.py").write_text(finder, encoding="utf-8")
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     site = Path(installed[canonicalize_name(KERNEL_NEEDS[0])].locate_file(""))
-    return PackageView(site, entries, distributions)
+    return PackageView(site, entries, distributions, folder / "startup")

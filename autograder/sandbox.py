@@ -64,6 +64,7 @@ __all__ = [
 
 NOBODY = 65534
 VIEW_MOUNT = "/opt/course"  # where the kernel finds the course view (PYTHONPATH)
+STARTUP_MOUNT = "/opt/startup"  # where it finds the package view's sitecustomize (PYTHONPATH)
 _DEVICES = ("null", "zero", "random", "urandom")
 _ETC_FILES = ("ld.so.cache", "localtime", "fonts")
 _NAMESPACES = ["--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
@@ -309,7 +310,7 @@ def _package_mounts(packages: PackageView) -> list[str]:
         args += ["--ro-bind", str(source), str(packages.site / name)]
     for folder in _site_dirs():
         args += ["--remount-ro", str(folder)]
-    return args
+    return [*args, "--ro-bind", str(packages.startup), STARTUP_MOUNT]
 
 
 def bwrap_command(work: Path, view: Path, packages: PackageView, seccomp_fd: int | None = None) -> list[str]:
@@ -340,7 +341,7 @@ def bwrap_command(work: Path, view: Path, packages: PackageView, seccomp_fd: int
              "--perms", "0755", "--tmpfs", "/home"]
     made = {Path(p) for p in ("/usr", "/etc", "/proc", "/dev", "/tmp", "/root", "/home")}
     interpreter = _interpreter_dirs()
-    args += _mkdirs([*interpreter, Path(VIEW_MOUNT), work], made)
+    args += _mkdirs([*interpreter, Path(VIEW_MOUNT), Path(STARTUP_MOUNT), work], made)
     for d in interpreter:
         args += ["--ro-bind", str(d), str(d)]
     args += _package_mounts(packages)
@@ -366,7 +367,7 @@ def kernel_env(work: Path) -> dict[str, str]:
     """A minimal environment: no inherited secrets, caches and HOME inside the work dir."""
     env = {
         "PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/local/bin:/usr/bin:/bin",
-        "PYTHONPATH": VIEW_MOUNT,
+        "PYTHONPATH": VIEW_MOUNT + os.pathsep + STARTUP_MOUNT,
         "HOME": str(work),
         "TMPDIR": str(work),
         "IPYTHONDIR": str(work / ".ipython"),
