@@ -69,7 +69,6 @@ def _3cosmul(eps: float):
     return analogy_3cosmul
 
 
-@pytest.mark.slow  # 100 gradings
 def test_3cosmul_with_the_papers_epsilon_gets_full_marks_on_every_seed():
     """The lab accepts any epsilon up to 1e-3 (the paper's): graded alike on every seed; a larger one
     (1e-2) changes answers and loses points, so the cases can tell."""

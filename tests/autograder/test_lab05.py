@@ -83,7 +83,6 @@ EXACT_FUSION = _fusion(lambda total, denominator: total + Fraction(1, denominato
 FLOAT_FUSION = _fusion(lambda total, denominator: total + 1.0 / denominator, 0.0)
 
 
-@pytest.mark.slow  # 100 gradings
 def test_fusion_computed_exactly_or_with_floats_gets_full_marks_on_every_seed():
     """Equal scores go to the document seen first (the lab's rule): with fractions.Fraction or with float
     sums, an answer that follows it is right on every seed (the cases hold only ties that float sums keep)."""
