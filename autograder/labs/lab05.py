@@ -73,7 +73,14 @@ def _chunk_case(rng: np.random.Generator) -> Case:
 
 
 def _chunk_cases(rng: np.random.Generator) -> list[Case]:
-    return [*(_chunk_case(rng) for _ in range(5)), Case((["a", "b", "c"], 5, 2))]
+    """Seven texts as above, one shorter than ``size`` and one of exactly ``size`` words (one chunk: a stop
+    rule of ``start + size > n`` makes a second one). No single text shows both that rule and dropping the
+    tail (one shows only where a chunk ends at the last word, the other only where none does); the texts
+    above catch the commoner tail drop, so the stricter stop rule loses only this case's share."""
+    size = int(rng.integers(3, 9))
+    overlap = int(rng.integers(0, size))
+    return [*(_chunk_case(rng) for _ in range(7)), Case((["a", "b", "c"], 5, 2)),
+            Case(([f"w{i}" for i in range(size)], size, overlap))]
 
 
 def _recall_case(rng: np.random.Generator) -> Case:

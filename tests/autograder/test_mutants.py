@@ -24,7 +24,7 @@ from autograder.labs import LABS
 from autograder.spec import PUBLIC_SEED, Exercise
 
 from agtest_helpers import judge_in_process
-from mutants import REGISTRY, mutants_of
+from mutants import PARTLY_CAUGHT, REGISTRY, mutants_of
 
 SEEDS = tuple(range(50))
 QUICK_SEEDS = (PUBLIC_SEED,)  # the cases check() shows
@@ -104,6 +104,16 @@ def test_every_mutant_loses_three_quarters_of_the_points_on_the_public_seed(lab_
 @pytest.mark.parametrize(("lab_id", "name"), EXERCISES)
 def test_every_mutant_loses_three_quarters_of_the_points_on_50_seeds(lab_id, name):
     assert not _too_good(lab_id, name, SEEDS)
+
+
+@pytest.mark.parametrize(("lab_id", "name", "label"), [
+    pytest.param(lab_id, name, label, id=f"{lab_id}-{name}-{label}")
+    for lab_id, exercises in PARTLY_CAUGHT.items() for name, mutants in exercises.items() for label in mutants])
+def test_a_partly_caught_mutant_still_loses_points_on_every_seed(lab_id, name, label):
+    mutant = PARTLY_CAUGHT[lab_id][name][label]
+    exercise = LABS[lab_id].exercise(name)
+    kept = [judge_in_process(_drawn(lab_id, name, seed), (mutant,), seed).score / exercise.points for seed in SEEDS]
+    assert max(kept) < 1.0, f"kept all the points on seed {SEEDS[kept.index(max(kept))]}"
 
 
 @pytest.mark.slow

@@ -8,6 +8,8 @@ the input echoed, the wrong axis, off by one, a flipped sign, ...).
 
 ``tests/autograder/test_mutants.py`` walks every registered lab: an exercise without mutants here
 fails it, and every mutant must lose at least 75% of its exercise's points on every one of 50 seeds.
+A module may also define ``PARTLY_CAUGHT`` for a mistake that no set of cases can catch that well
+together with the others (it says why); such a mutant must still lose points on every seed.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from autograder.spec import Exercise
 
 from . import lab01, lab02, lab03, lab04, lab05
 
+_MODULES = {"lab01": lab01, "lab02": lab02, "lab03": lab03, "lab04": lab04, "lab05": lab05}
+
 #: lab id -> exercise name -> mutant name -> wrong answer
-REGISTRY: dict[str, dict[str, dict[str, Any]]] = {
-    "lab01": lab01.MUTANTS,
-    "lab02": lab02.MUTANTS,
-    "lab03": lab03.MUTANTS,
-    "lab04": lab04.MUTANTS,
-    "lab05": lab05.MUTANTS,
-}
+REGISTRY: dict[str, dict[str, dict[str, Any]]] = {lab_id: module.MUTANTS for lab_id, module in _MODULES.items()}
+
+#: lab id -> exercise name -> mutant name -> a wrong answer that must lose points on every seed, for the
+#: few mistakes that no set of cases can make lose 75% together with the others (each says why)
+PARTLY_CAUGHT: dict[str, dict[str, dict[str, Any]]] = {
+    lab_id: getattr(module, "PARTLY_CAUGHT", {}) for lab_id, module in _MODULES.items()}
 
 
 def mutants_of(lab_id: str, exercise: Exercise) -> dict[str, Callable | tuple]:

@@ -95,6 +95,8 @@ MUTANTS = {
         "stopped one chunk early": lambda w, s, o: _chunks(w, s, o, stop=lambda st, sz, n: st + sz + (sz - o) >= n),
         "off by one at the end": lambda w, s, o: _chunks(w, s, o, stop=lambda st, sz, n: st + sz >= n - 1),
         "one chunk": lambda w, s, o: [list(w[:s])],
+        "the tail dropped (range(0, n - size + 1, step))": lambda w, s, o: [
+            list(w[i:i + s]) for i in range(0, len(w) - s + 1, s - o)],
     },
     "recall_at_k": {
         "constant 0": lambda r, rel, k: 0.0,
@@ -131,5 +133,15 @@ MUTANTS = {
         "the first ranking only": lambda r, k=60: _rrf(r[:1], k),
         "summed ranks": lambda r, k=60: (lambda docs: (docs, np.array([sum(
             x.index(d) + 1 for x in r if d in x) for d in docs], dtype=float)))(_rrf(r, k)[0]),
+    },
+}
+
+#: mistakes that no set of cases can make lose 75% together with the ones above: each must still lose
+#: points on every seed (exercise name -> mutant name -> wrong answer)
+PARTLY_CAUGHT = {
+    "chunk_words": {
+        # differs only where a chunk ends exactly at the last word, where dropping the tail does not differ
+        "one more chunk when a chunk ends at the last word": lambda w, s, o: _chunks(
+            w, s, o, stop=lambda start, size, n: start + size > n),
     },
 }
