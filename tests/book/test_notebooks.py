@@ -2,7 +2,8 @@
 
 The ``site`` fixture builds the book with the README's command. A cell that fails fails
 that build (``raise_on_error``, ``-W``), and jupyter-cache keeps each chapter's execution
-in a folder named after embedlab's fingerprint (``book/_ext/execution_cache.py``), so an
+in a folder named after embedlab's fingerprint and the saved benchmark figures
+(``book/_ext/execution_cache.py``), so an
 execution made by older code is never reused. This test reads the build's record instead
 of running every chapter again (which nbval did, doubling the slowest part of CI): every
 executed page of the toc has a cached execution of the code it holds now. The seconds each
@@ -31,9 +32,7 @@ def chapter_sources() -> list[str]:
 
 
 def build_cache():
-    from embedlab.cache import package_fingerprint
-
-    fingerprint = package_fingerprint()[: execution_cache.FINGERPRINT_LENGTH]
+    fingerprint = execution_cache.execution_fingerprint(ROOT)
     return jupyter_cache.get_cache(ROOT / "_build" / ".jupyter_cache" / fingerprint)
 
 
