@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import zmq
+from jupyter_client.channels import HBChannel
 from jupyter_client.manager import AsyncKernelManager
 
 from . import cgroup
@@ -384,6 +385,20 @@ def kernel_env(work: Path) -> dict[str, str]:
     return env
 
 
+class _Heartbeat(HBChannel):
+    """A heartbeat channel that stops without waiting for ever: when the kernel broke the heartbeat's
+    connection (e.g. by writing into its descriptors), the channel's pending ``ping`` never completes and
+    joining its thread blocked the grader. The thread is a daemon; destroying the client's ZMQ context
+    at the end of grading ends it."""
+
+    def stop(self) -> None:
+        self._running = False
+        self._exit.set()
+        self.join(timeout=2)
+        if not self.is_alive():
+            self.close()
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """An (async, as nbclient needs) kernel manager whose kernel runs in the sandbox.
 
@@ -405,6 +420,11 @@ class SandboxKernelManager(AsyncKernelManager):
                        if self.isolated else None)
         # Interrupt through the control channel: a signal would hit bwrap, not the kernel.
         self.kernel_spec.interrupt_mode = "message"
+
+    def client(self, **kwargs):
+        """A client of this kernel whose heartbeat channel cannot block the grader (:class:`_Heartbeat`)."""
+        kwargs.setdefault("hb_channel_class", _Heartbeat)
+        return super().client(**kwargs)
 
     def _connect_control_socket(self) -> None:
         """The control channel, with a send timeout: a kernel that broke it (e.g. by writing into its own
