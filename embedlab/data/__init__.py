@@ -18,7 +18,7 @@ from .sentiment import Review, load_rotten_tomatoes, sentiment_tokens
 from .splits import split_by_group
 from .wikipedia import Article, load_wikipedia, tokenize, wikipedia_sentences
 from .wikipedia_queries import JudgedQuery, load_wikipedia_queries
-from .word_categories import load_word_categories
+from .word_categories import categories_and_frequent_words, load_word_categories
 from .word_lists import (
     WeatTest,
     load_definitional_pairs,
@@ -37,6 +37,7 @@ __all__ = [
     "QAPair",
     "Review",
     "WeatTest",
+    "categories_and_frequent_words",
     "load_analogy_questions",
     "load_benchmark_results",
     "load_chatterbot",

@@ -13,7 +13,7 @@ from collections.abc import Container
 from ._packages import DataIntegrityError
 from .evaluation_sets import load_analogy_questions
 
-__all__ = ["WORD_CATEGORIES", "load_word_categories"]
+__all__ = ["OTHER_WORDS", "WORD_CATEGORIES", "categories_and_frequent_words", "load_word_categories"]
 
 #: category -> (section of the analogy set, which words of a question: 0/2 = left, 1/3 = right, all)
 WORD_CATEGORIES = {
@@ -44,3 +44,18 @@ def load_word_categories(vocabulary: Container[str] | None = None) -> list[tuple
                 if vocabulary is None or word in vocabulary:
                     seen.setdefault(word, category)
     return list(seen.items())
+
+
+#: the group of the frequent words that have no category
+OTHER_WORDS = "other (frequent word)"
+
+
+def categories_and_frequent_words(glove, n_others: int = 2000, among: int = 2400) -> tuple[list[str], list[str]]:
+    """Chapter 6's projector set: ``glove``'s category words, then up to ``n_others`` of its ``among``
+    most frequent other (alphabetic) words; returns the words and their groups (:data:`OTHER_WORDS`)."""
+    pairs = load_word_categories(glove)
+    words = [w for w, _ in pairs]
+    known = set(words)
+    others = [w for w in glove.words[:among] if w not in known and w.isalpha()][:n_others]
+    return words + others, [c for _, c in pairs] + [OTHER_WORDS] * len(others)
+

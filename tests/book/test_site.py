@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 from book_helpers import ROOT, colab_url, is_notebook_page, load_config, toc_pages
 
-from embedlab.data import load_glove, load_word_categories
+from embedlab.data import categories_and_frequent_words, load_glove
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -224,10 +224,7 @@ PROJECTOR_PAGE = "book/06_visualization.html"
 def chapter_words():
     """Chapter 6's word set, built the way the chapter builds it."""
     glove = load_glove()
-    pairs = load_word_categories(glove)
-    words = [w for w, _ in pairs]
-    others = [w for w in glove.words[:2400] if w not in set(words) and w.isalpha()][:2000]
-    return glove.subset(words + others)
+    return glove.subset(categories_and_frequent_words(glove)[0])
 
 
 def test_the_chapters_projector_works_offline(base_url, browser, chapter_words):

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embedlab.data import load_glove, load_word_categories
+from embedlab.data import categories_and_frequent_words, load_glove
 from embedlab.projector import K, ProjectorSet, projector, projector_layouts
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -25,11 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="module")
 def words():
     glove = load_glove()
-    pairs = load_word_categories(glove)
-    category_words = [w for w, _ in pairs]
-    others = [w for w in glove.words[:2400] if w not in set(category_words) and w.isalpha()][:2000]
-    shown = category_words + others
-    groups = [c for _, c in pairs] + ["other (frequent word)"] * len(others)
+    shown, groups = categories_and_frequent_words(glove)
     return glove.subset(shown), groups
 
 
