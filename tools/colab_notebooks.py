@@ -10,7 +10,7 @@ it to the ``notebooks`` branch that the Colab buttons open):
   ``<details>``, exercises → numbered headings (per chapter, as in the book), solutions
   → a "Solutions" section at the end, glue roles → the values of the executed book
   (``_build/jupyter_execute/<page>.glue.json``), cross-references → plain text or links
-  to the website;
+  to the website, ``{colab-lab}`` (book/_ext/lab_links.py) → a link to the lab's Colab notebook;
 * build-only code goes: cells tagged ``remove-cell`` (glue calls, the asserts that back the
   prose, caches). Every other code cell is copied as the website shows it, so a chapter keeps
   its plumbing out of visible cells (``tools.plumbing``; ``main`` refuses a notebook with any);
@@ -25,11 +25,12 @@ Usage: ``python -m tools.colab_notebooks [--build _build] [--out DIR]`` after ``
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,17 @@ from tools.plumbing import find_plumbing
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "_build" / "colab"
 EXECUTED = ROOT / "_build" / "jupyter_execute"
+
+
+def _load_lab_links():
+    """book/_ext/lab_links.py, the Sphinx extension that owns the Colab address of a notebook."""
+    spec = importlib.util.spec_from_file_location("lab_links", ROOT / "book" / "_ext" / "lab_links.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lab_links = _load_lab_links()
 
 # Anything of this shape in a generated notebook's Markdown is MyST that Colab cannot render.
 LEFTOVER_MYST = re.compile(
@@ -71,6 +83,8 @@ class Site:
 
     base_url: str
     page: str  # e.g. "book/01_lookup_tables"
+    #: the Colab address of a repository path such as ``labs/lab03_analogies.ipynb`` (see :func:`colab_url`)
+    colab: Callable[[str], str] | None = None
 
     def url(self, target: str) -> str:
         if re.match(r"^[a-z]+:", target) or target.startswith("#"):
@@ -105,6 +119,12 @@ class Chapter:
         return format_plain_text(self.glue[name], spec)
 
 
+def colab_url(config: dict, path: str) -> str:
+    """The Colab address of ``path`` on the branch the Colab buttons open, from _config.yml."""
+    return lab_links.colab_notebook_url(config["repository"]["url"], config["launch_buttons"]["colab_url"],
+                                        config["sphinx"]["config"]["colab_notebooks_branch"], path)
+
+
 def site_url(config: dict) -> str:
     """The GitHub Pages address of the book, from _config.yml's repository url."""
     org, repo = config["repository"]["url"].rstrip("/").split("/")[-2:]
@@ -121,6 +141,11 @@ def convert_roles(text: str, chapter: Chapter) -> str:
             return chapter.glued(content.split("::")[-1])
         if name == "math":
             return f"${content}$"
+        if name == "colab-lab":
+            if chapter.site.colab is None:
+                raise ValueError("{colab-lab} needs Site.colab (the Colab address of a notebook)")
+            lab = content.strip()
+            return f"[{lab_links.lab_link_text(lab)}]({chapter.site.colab(f'labs/{lab}.ipynb')})"
         titled = re.match(r"^(?P<title>.*?)\s*<(?P<target>[^>]+)>$", content)
         title, target = (titled["title"], titled["target"]) if titled else (content, content)
         if name == "doc":
@@ -336,7 +361,7 @@ def generate(out: Path = DEFAULT_OUT, root: Path = ROOT, executed: Path = EXECUT
     written = []
     for page in chapter_pages(root):
         glue = load_glue(page, executed) if uses_glue(page, root) else {}
-        chapter = Chapter(glue=glue, site=Site(site_url(config), page))
+        chapter = Chapter(glue=glue, site=Site(site_url(config), page, lambda path: colab_url(config, path)))
         nb = convert_notebook(jupytext.read(root / f"{page}.md"), chapter)
         target = out / f"{page}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -57,7 +57,6 @@ def colab_url(page: str, config: dict | None = None) -> str:
     Built from _config.yml's repository url and ``colab_notebooks_branch`` (the branch the
     publish workflow pushes ``make colab``'s output to), with the page's path in the repository.
     """
-    config = config or load_config()
-    repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
-    colab = config["launch_buttons"]["colab_url"].rstrip("/")
-    return f"{colab}/github/{repo}/blob/{config['sphinx']['config']['colab_notebooks_branch']}/{page}.ipynb"
+    from tools.colab_notebooks import colab_url as notebook_url  # the one spelling (book/_ext/lab_links.py)
+
+    return notebook_url(config or load_config(), f"{page}.ipynb")

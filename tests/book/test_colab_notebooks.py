@@ -12,7 +12,7 @@ import re
 
 import nbformat
 import pytest
-from book_helpers import ROOT
+from book_helpers import ROOT, colab_url
 
 from tools import colab_notebooks as cn
 
@@ -122,6 +122,15 @@ def test_relative_links_point_to_the_website():
     text = markdown(nb)
     assert "(https://org.github.io/repo/labs/lab01_token_embeddings.html)" in text
     assert "(https://org.github.io/repo/book/intro.html#top)" in text
+
+
+def test_the_colab_lab_role_becomes_a_markdown_link_to_the_lab_in_colab(config):
+    md = "Practise this in [Lab 3](../labs/lab03_analogies.ipynb) ({colab-lab}`lab03_analogies`)."
+    site = cn.Site("https://org.github.io/repo", "book/05_x", lambda path: cn.colab_url(config, path))
+    nb = cn.convert_notebook(jupytext.reads(md, fmt="md:myst"), cn.Chapter(glue={}, site=site))
+    assert markdown(nb) == ("Practise this in [Lab 3](https://org.github.io/repo/labs/lab03_analogies.html) "
+                            f"([open Lab 3 in Colab]({colab_url('labs/lab03_analogies', config)})).")
+    assert cn.leftover_myst(nb) == []
 
 
 def test_the_leftover_detector_catches_myst():
