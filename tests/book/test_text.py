@@ -23,11 +23,7 @@ MAX_COLUMNS = 88
 # "chapter 3", "Chapters 1\u20133" (en dash), "chapters 5-7", "chapters 2 to 4", "chapters 2 and 3"
 CHAPTER_MENTION = re.compile(r"\b[Cc]hapters?\s+(\d+)(?:\s*(\u2013|-|to|and)\s*(\d+))?")
 # Long lines in sections owned by other engineers, named exactly (each must still exist):
-LONG_LINE_EXCEPTIONS = {
-    # "Making it fast" (the word2vec speed work) is edited by another engineer only
-    ("book/04_word2vec", "centers, _ = w2v.context_pairs(ids[kept], "
-                         "w2v.reduced_windows(int(kept.sum()), 5, rng), sentence_ids[kept])"),
-}
+LONG_LINE_EXCEPTIONS: set[tuple[str, str]] = set()
 PLOTLY_CALL = re.compile(r"\bplots\.(\w*heatmap|projector)\(")
 
 
