@@ -28,7 +28,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .spec import Lab
+from .spec import KernelData, Lab
 
 __all__ = ["PACKAGE", "VIEW_PACKAGES", "Allowed", "ViewError", "build_view", "import_closure"]
 
@@ -48,15 +48,17 @@ _GROUP = "nogroup:x:65534:\n"
 @dataclass(frozen=True)
 class Allowed:
     """What a lab lets its grading kernel import: course ``modules`` and third-party ``packages``
-    (besides the standard library); ``lab`` names the lab in the message of a refused import."""
+    (besides the standard library), and the ``data`` files those modules read there; ``lab`` names the
+    lab in the message of a refused import."""
 
     lab: str = "this lab"
     modules: tuple[str, ...] = ()
     packages: tuple[str, ...] = Lab.allowed_packages
+    data: tuple[KernelData, ...] = ()
 
     @classmethod
     def of(cls, lab: Lab) -> Allowed:
-        return cls(lab.id, tuple(lab.allowed_modules), tuple(lab.allowed_packages))
+        return cls(lab.id, tuple(lab.allowed_modules), tuple(lab.allowed_packages), tuple(lab.kernel_data))
 
 
 class ViewError(ValueError):

@@ -66,6 +66,7 @@ __all__ = [
 NOBODY = 65534
 VIEW_MOUNT = "/opt/course"  # where the kernel finds the course view (PYTHONPATH)
 STARTUP_MOUNT = "/opt/startup"  # where it finds the package view's sitecustomize (PYTHONPATH)
+DATA_MOUNT = "/opt/data"  # where it finds the files its lab's loaders read (Lab.kernel_data)
 _DEVICES = ("null", "zero", "random", "urandom")
 _ETC_FILES = ("ld.so.cache", "localtime", "fonts")
 _NAMESPACES = ["--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
@@ -314,9 +315,11 @@ def _package_mounts(packages: PackageView) -> list[str]:
     return [*args, "--ro-bind", str(packages.startup), STARTUP_MOUNT]
 
 
-def bwrap_command(work: Path, view: Path, packages: PackageView, seccomp_fd: int | None = None) -> list[str]:
+def bwrap_command(work: Path, view: Path, packages: PackageView, seccomp_fd: int | None = None,
+                  data: dict[str, Path] | None = None) -> list[str]:
     """The ``bwrap ... setpriv ...`` prefix that runs a command as ``nobody`` in the sandbox, under the
-    system-call filter read from ``seccomp_fd`` (when given)."""
+    system-call filter read from ``seccomp_fd`` (when given), with each ``data`` file (environment variable
+    -> file on the host) mounted read-only in ``DATA_MOUNT`` and named in its variable."""
     # JPY_PARENT_PID: ipykernel compares it with getppid(), which is 1 in the PID namespace, and exits;
     # 1 means "do not poll" to it (--die-with-parent ties the kernel to the grader instead).
     args = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--hostname", "sandbox",
@@ -342,12 +345,17 @@ def bwrap_command(work: Path, view: Path, packages: PackageView, seccomp_fd: int
              "--perms", "0755", "--tmpfs", "/home"]
     made = {Path(p) for p in ("/usr", "/etc", "/proc", "/dev", "/tmp", "/root", "/home")}
     interpreter = _interpreter_dirs()
-    args += _mkdirs([*interpreter, Path(VIEW_MOUNT), Path(STARTUP_MOUNT), work], made)
+    data = data or {}
+    data_files = [Path(DATA_MOUNT) / source.name for source in data.values()]
+    args += _mkdirs([*interpreter, Path(VIEW_MOUNT), Path(STARTUP_MOUNT), *data_files, work], made)
     for d in interpreter:
         args += ["--ro-bind", str(d), str(d)]
     args += _package_mounts(packages)
     args += ["--ro-bind", str(view / "python"), VIEW_MOUNT, "--bind", str(work), str(work),
              "--remount-ro", "/tmp", "--chdir", str(work)]
+    for variable, source in sorted(data.items()):
+        target = f"{DATA_MOUNT}/{source.name}"
+        args += ["--ro-bind", str(source), target, "--setenv", variable, target]
     if seccomp_fd is not None:
         args += ["--seccomp", str(seccomp_fd)]
     return [*args, "--", *_SETPRIV]
@@ -415,6 +423,8 @@ class SandboxKernelManager(AsyncKernelManager):
         allowed = allowed or Allowed()
         self.view = build_view(allowed.modules)
         self.packages = build_package_view(allowed.lab, allowed.packages, allowed.modules) if self.isolated else None
+        # made here, on the host, by the course's own code: before any submitted code runs
+        self.data = {item.variable: item.make() for item in allowed.data} if self.isolated else {}
         self._fds: list[int] = []  # read by bwrap: its options and the system-call filter
         self.cgroup = (cgroup.KernelCgroup(f"{work.name}-{name}", limits.memory_mb, limits.processes)
                        if self.isolated else None)
@@ -448,7 +458,7 @@ class SandboxKernelManager(AsyncKernelManager):
         if not self.isolated:
             return limited
         seccomp = _filter_fd() if _filter_problem() is None else None
-        bwrap, *options = bwrap_command(self.work, self.view, self.packages, seccomp)
+        bwrap, *options = bwrap_command(self.work, self.view, self.packages, seccomp, self.data)
         end = options.index("--")  # bwrap's options go through a descriptor, off pid 1's command line
         arguments = _memory_file("bwrap-args", b"".join(o.encode() + b"\0" for o in options[:end]))
         self._fds = [fd for fd in (seccomp, arguments) if fd is not None]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["METADATA_KEY", "PUBLIC_SEED", "Case", "Exercise", "Lab", "NearMiss"]
+__all__ = ["METADATA_KEY", "PUBLIC_SEED", "Case", "Exercise", "KernelData", "Lab", "NearMiss"]
 
 #: notebook metadata key under which ``assign`` stamps ``{"lab": lab id}``
 METADATA_KEY = "autograder"
@@ -28,6 +29,17 @@ class Case:
 
     args: tuple = ()
     raises: str | None = None
+
+
+@dataclass(frozen=True)
+class KernelData:
+    """A file a course loader reads in the grading kernel instead of computing it with a package the lab
+    does not allow (lab 2's Wikipedia articles, parsed with gensim). ``make`` writes it on the host with the
+    course's own code before any submission runs; the sandbox mounts it read-only and names its path in the
+    kernel's environment variable ``variable``."""
+
+    variable: str
+    make: Callable[[], Path]
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,9 @@ class Lab:
     #: ``"embedlab.data.load_analogy_questions"``); each must live in one of ``allowed_modules``
     #: (tested). The "What you may use" paragraph names exactly these (:mod:`autograder.assign`)
     course_names: tuple[str, ...] = ()
+    #: files the allowed course modules read while grading instead of what they would compute with a
+    #: package that is not in the kernel's view (:class:`KernelData`)
+    kernel_data: tuple[KernelData, ...] = ()
 
     @property
     def max_score(self) -> float:

@@ -16,8 +16,10 @@ from collections import Counter
 import numpy as np
 
 from embedlab import word2vec as w2v
+from embedlab.data.wikipedia import ARTICLES_VARIABLE
+from embedlab.data.wikipedia_dump import articles_file
 
-from ..spec import Case, Exercise, Lab, NearMiss
+from ..spec import Case, Exercise, KernelData, Lab, NearMiss
 
 WORDS = ("the", "of", "and", "in", "to", "is", "was", "for", "as", "on", "by", "with", "from", "that", "at",
          "his", "an", "which", "are", "or", "war", "king", "city", "music", "river", "water", "french", "army",
@@ -355,7 +357,9 @@ LAB = Lab(
     notebook="lab02_word2vec.ipynb",
     exercises=(BUILD_VOCAB, KEEP_PROBABILITIES, CONTEXT_PAIRS, NOISE_DISTRIBUTION, SGNS_LOSS, SGNS_GRADIENTS,
                SGD_STEP),
-    # the Wikipedia loader only: embedlab.word2vec holds every exercise's reference
-    allowed_modules=("embedlab.data.wikipedia", "embedlab.data._packages"),
+    # the Wikipedia loader only: embedlab.word2vec holds every exercise's reference. The loader reads the
+    # articles that gensim parsed on the host, so gensim (and scipy under it) stay out of the kernel
+    allowed_modules=("embedlab.data.wikipedia",),
     course_names=("embedlab.data.wikipedia_sentences",),
+    kernel_data=(KernelData(ARTICLES_VARIABLE, articles_file),),
 )

@@ -84,7 +84,8 @@ def folder_passages(folder: str | os.PathLike, size: int = 128, overlap: int = 3
 
 def wikipedia_passages(size: int = 128, overlap: int = 32, per_article: int | None = None) -> list[Passage]:
     """The Wikipedia slice's 106 articles as passages (``per_article``: only each article's first ones)."""
-    from ..data.wikipedia import WIKIPEDIA_FILE, load_wikipedia
+    from ..data.wikipedia import load_wikipedia
+    from ..data.wikipedia_dump import WIKIPEDIA_FILE
 
     def build() -> dict[str, np.ndarray]:
         passages = [p for article in load_wikipedia()

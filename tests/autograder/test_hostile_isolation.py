@@ -124,7 +124,7 @@ def test_the_view_holds_the_allowed_loader_and_a_silent_check_only(tmp_path):
     with KernelRunner(FAST, Allowed.of(get_lab("lab02"))) as runner:
         result = runner.run(textwrap.dedent(probe))
     assert result.status == "ok", result.error
-    assert result.stdout().splitlines() == ["True", "['__init__.py', '_packages.py', 'wikipedia.py']"]
+    assert result.stdout().splitlines() == ["True", "['__init__.py', 'wikipedia.py']"]  # not even its parser
 
 
 def _embedlab_modules_used(fn, lab_module: str, seen: set | None = None) -> set[str]:
@@ -220,7 +220,7 @@ def test_the_lab_text_says_what_may_be_imported():
 #: libraries that computed lab answers inside the sandbox (issue 18): gensim's most_similar (lab 3),
 #: scikit-learn's PCA and torch's autograd (lab 4), ir_measures (lab 5)
 ANSWER_LIBRARIES = ("gensim", "sklearn", "scipy", "torch", "pandas", "ir_measures")
-NUMPY_ONLY_LABS = ("lab01", "lab03", "lab04", "lab05")
+NUMPY_ONLY_LABS = tuple(sorted(LABS))  # lab 2 too: its loader reads articles gensim parsed on the host
 
 
 @pytest.mark.parametrize("lab_id", NUMPY_ONLY_LABS)
@@ -293,9 +293,40 @@ def test_forbidden_libraries_fail_to_import_with_what_the_lab_allows(lab_id):
     outcome = {line.split()[0]: line.split(maxsplit=1)[1] for line in lines[:-2]}
     allows = f"{lab_id} allows the standard library, {', '.join(lab.allowed_packages)}"
     for name in (*ANSWER_LIBRARIES, "gensim.models"):
-        if name == "gensim" and outcome[name] == "imported":  # the test-data stand-in of labs 3 and 4
+        if name == "gensim" and outcome[name] == "imported":  # the test-data stand-in of labs 1, 3 and 4
             continue
         assert outcome[name].startswith(f"ModuleNotFoundError {allows}; "), (name, outcome[name])
         assert f"{name.split('.')[0]!r} is not available while grading" in outcome[name]
     assert all(outcome[name] == "imported" for name in (*lab.allowed_packages, "matplotlib.pyplot")), outcome
     assert lines[-2:] == ["[None, None, None]", "[False, False, False]"]  # without the finder: simply absent
+
+
+# -- lab 2's loader without gensim: the articles come parsed from the host ----------------------------------
+
+def test_lab2_reads_parsed_articles_instead_of_gensim():
+    lab = get_lab("lab02")
+    assert [item.variable for item in lab.kernel_data] == ["EMBEDLAB_WIKIPEDIA_ARTICLES"]
+    names = {name.split("/")[0] for name in build_package_view(lab.id, lab.allowed_packages,
+                                                               lab.allowed_modules).entries}
+    assert "gensim" not in names and "scipy" not in names
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+@pytest.mark.skipif(not isolation_available(), reason="needs root and bubblewrap")
+def test_lab2_kernel_loads_the_slice_from_a_read_only_file():
+    from autograder.kernel_view import Allowed
+    from autograder.runner import KernelRunner
+    from embedlab.data import wikipedia_sentences
+
+    code = ("import os\nfrom embedlab.data import wikipedia_sentences\n"
+            "path = os.environ['EMBEDLAB_WIKIPEDIA_ARTICLES']\n"
+            "print(sum(map(len, wikipedia_sentences())), path)\n"
+            "try:\n    open(path, 'a')\nexcept OSError:\n    print('unwritable')\n"
+            "try:\n    import gensim.corpora\nexcept ImportError:\n    print('refused')\n")
+    with KernelRunner(FAST, Allowed.of(get_lab("lab02"))) as runner:
+        result = runner.run(code)
+    assert result.status == "ok", result.error
+    count, path, refused, gensim = result.stdout().split()
+    assert int(count) == sum(map(len, wikipedia_sentences())) and path.startswith("/opt/data/")
+    assert refused == "unwritable" and gensim == "refused"

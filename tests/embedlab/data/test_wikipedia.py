@@ -29,3 +29,26 @@ def test_sentences_are_lowercase_tokens(articles):
 
 def test_tokenize_drops_numbers_and_single_letters():
     assert tokenize("In 1984, a Cat sat.") == ["in", "cat", "sat"]
+
+
+def test_tokenize_matches_gensims_wikicorpus_on_the_whole_slice(articles):
+    from gensim.corpora.wikicorpus import tokenize as gensim_tokenize
+
+    assert all(tokenize(a.text) == gensim_tokenize(a.text, 2, 15, True) for a in articles)
+
+
+def test_a_parsed_file_is_read_without_gensim(tmp_path):
+    """What lab 2's grading kernel does: the articles come from the file the variable names."""
+    import json
+    import subprocess
+    import sys
+
+    parsed = tmp_path / "articles.json"
+    parsed.write_text(json.dumps([{"title": "Cats", "pageid": "1", "text": "Cats purr. " * 30}]))
+    code = ("import sys\nsys.modules['gensim'] = None  # importing gensim now fails\n"
+            "from embedlab.data.wikipedia import load_wikipedia, wikipedia_sentences\n"
+            "print(len(load_wikipedia()), wikipedia_sentences(min_tokens=2)[0])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={"EMBEDLAB_WIKIPEDIA_ARTICLES": str(parsed), "PATH": "/usr/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "1 ['cats', 'purr']"
