@@ -7,6 +7,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` and `make test-fast` (auto: one per CPU; WORKERS=0: one process)
+WORKERS ?= auto
 
 .PHONY: setup book colab linkcheck weights test test-colab test-fast assign bench lint clean
 
@@ -34,13 +36,13 @@ weights: $(STAMP)  ## page weight of every built page (after `make book`)
 
 test: $(STAMP)  ## the whole suite: unit, autograder, the chapters (executed once, in the build) and the site in a browser
 	$(PY) -m autograder assign --check
-	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 test-colab: $(STAMP)  ## the Colab-like run: generated chapters and labs in a fresh venv (minutes)
 	$(PY) -m pytest -m colab tests/book/test_colab_run.py -s $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## unit tests only (seconds)
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 assign: $(STAMP)  ## regenerate labs/ from solutions/
 	$(PY) -m autograder assign

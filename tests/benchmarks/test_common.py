@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,10 +76,29 @@ def test_the_meter_decides_and_the_load_before_only_without_it():
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+class _WatchedMeter(_common._OthersMeter):
+    """The meter over this test's processes only: its own tree and the orphans it names in ``watched``
+    (the machine's other processes, a parallel test worker among them, would make the count unknowable)."""
+
+    watched: set[int] = set()
+
+    def _snapshot(self):
+        snapshot = super()._snapshot()
+
+        def ours(pid: int) -> bool:
+            while pid in snapshot and pid not in (0, 1):
+                if pid == os.getpid():
+                    return True
+                pid = snapshot[pid][0]
+            return False
+
+        return {pid: value for pid, value in snapshot.items() if pid in self.watched or ours(pid)}
+
+
 def test_the_meter_counts_other_processes_and_not_this_ones_tree():
     import subprocess
 
-    meter = _common._OthersMeter()
+    meter = _WatchedMeter()
     meter.start()
     spin = "import time; end = time.process_time() + 1.5\nwhile time.process_time() < end: pass"
     subprocess.run([sys.executable, "-c", spin], check=True)  # a child: in this tree
@@ -86,7 +106,9 @@ def test_the_meter_counts_other_processes_and_not_this_ones_tree():
     while time.process_time() < end:  # this process itself
         pass
     # an orphan adopted by init (outside the tree) spinning 1.5 s
-    subprocess.run(["sh", "-c", f'{sys.executable} -c "{spin}" > /dev/null 2>&1 &'], check=True)
+    started = subprocess.run(["sh", "-c", f'{sys.executable} -c "{spin}" > /dev/null 2>&1 & echo $!'],
+                             check=True, capture_output=True, text=True)
+    meter.watched = {int(started.stdout)}
     time.sleep(2.5)
     others = meter.stop()
     assert 1.2 < others < 3.0, others
