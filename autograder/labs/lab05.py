@@ -1,12 +1,14 @@
-"""Lab 5: semantic search by hand (mean pooling, cosine top-k, chunking, recall and MRR, BM25, fusion).
+"""Lab 5: semantic search by hand (mean pooling, cosine top-k, chunking, recall and MRR, BM25, fusion, int8 codes).
 
 References come from :mod:`embedlab.search`; the near misses are the mistakes
 students make (the padding averaged in, vectors not normalised, ties broken the
 other way, a step of ``size - overlap + 1``, chunks past the end, ranks counted
-from 0, the Robertson ``(k1 + 1)`` factor, ...). Inputs are drawn from the seed
-chosen at grading time and built so that every near miss differs from the
-reference: padded batches, documents repeated and scaled by powers of two
-(exact ties in cosine, not in dot product), repeated query words.
+from 0, the Robertson ``(k1 + 1)`` factor, int8 codes rounded or not clipped,
+...). Inputs are drawn from the seed chosen at grading time and built so that
+every near miss differs from the reference: padded batches, documents repeated
+and scaled by powers of two (exact ties in cosine, not in dot product), repeated
+query words, vectors outside the calibration range on a grid of exact binary
+fractions (so every honest way to compute the steps floors alike).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from embedlab.search import bm25_score, chunk_spans, cosine_top_k, mean_pool, reciprocal_rank_fusion
+from embedlab.search import bm25_score, chunk_spans, cosine_top_k, mean_pool, quantize_int8, reciprocal_rank_fusion
 from embedlab.search import recall_at_k as _recall_at_k
 from embedlab.search import reciprocal_rank as _reciprocal_rank
 
@@ -171,6 +173,48 @@ def _rrf_cases(rng: np.random.Generator) -> list[Case]:
     return [_rrf_case(rng, 60), *(_rrf_case(rng, int(rng.integers(1, 40))) for _ in range(4))]
 
 
+#: int8 cases live on a grid of binary fractions: steps of 1, 2 or 4 units, values at eighths of a step
+_UNIT = 2.0 ** -10
+_EIGHTHS = np.array([1, 2, 3, 5, 6, 7]) / 8  # never on a step's edge, never halfway (np.round's ties)
+
+
+def _int8_case(rng: np.random.Generator, square: bool = False) -> Case:
+    """Vectors (n, d) and calibration vectors (m, d) whose every dimension has its own range, with both ends
+    in the calibration (the largest value is exactly 255 steps above the smallest) and, in the vectors, at
+    least two values below the range and two more than a step above it (clipping shows, and so does taking
+    the range from the vectors). Every number is a multiple of 2**-13 below 1 in size, so (x - start) / step
+    is exact in float32 and float64, however it is computed: honest code floors alike. ``square``: as many
+    calibration vectors as dimensions (then ranges over the wrong axis have the right shape and show as
+    wrong values rather than a broadcasting error)."""
+    d, n = int(rng.integers(3, 6)), int(rng.integers(3, 6))
+    m = d if square else int(rng.choice([m for m in range(4, 10) if m != d]))
+    start = rng.integers(-700, -100, size=d) * _UNIT
+    step = rng.choice([1, 2, 4], size=d) * _UNIT
+
+    def inside(rows: int) -> np.ndarray:
+        return start + (rng.integers(0, 255, (rows, d)) + rng.choice(_EIGHTHS, (rows, d))) * step
+
+    calibration, vectors = inside(m), inside(n)
+    for k in range(d):
+        low, high = rng.choice(m, size=2, replace=False)
+        calibration[[low, high], k] = start[k], start[k] + 255 * step[k]
+    flat = rng.choice(n * d, size=4, replace=False)
+    rows, cols = np.unravel_index(flat, (n, d))
+    beyond = rng.integers(0, 4, size=4) + rng.choice(_EIGHTHS, size=4)
+    vectors[rows[:2], cols[:2]] = start[cols[:2]] - beyond[:2] * step[cols[:2]]
+    vectors[rows[2:], cols[2:]] = start[cols[2:]] + (256 + beyond[2:]) * step[cols[2:]]
+    return Case((vectors, calibration))
+
+
+def _int8_cases(rng: np.random.Generator) -> list[Case]:
+    return [_int8_case(rng, square=i < 2) for i in range(5)]
+
+
+def _sized_int8_case(rng: np.random.Generator, n: int) -> Case:
+    """n vectors of n dimensions and n + 3 calibration vectors (a loop over rows or dimensions shows)."""
+    return Case((rng.normal(0, 0.1, (n, n)), rng.normal(0, 0.1, (n + 3, n))))
+
+
 # -- references (embedlab.search) ------------------------------------------------------------------
 
 def _top_k(query, documents, k):
@@ -194,6 +238,12 @@ def _bm25(query_terms, doc_terms, doc_freqs, n_docs, avg_doc_len, k1=1.5, b=0.75
 def _rrf(rankings, k=60):
     fused = reciprocal_rank_fusion(rankings, k)
     return list(fused), np.array(list(fused.values()))
+
+
+def _int8(vectors, calibration):
+    """embedlab's int8 codes as the lab returns them: (codes, start, step)."""
+    quantized = quantize_int8(vectors, calibration)
+    return quantized.codes, quantized.start, quantized.step
 
 
 # -- near misses -------------------------------------------------------------------------------------
@@ -241,6 +291,29 @@ def _rrf_with(rankings, k=60, start=1, by_score_only=False):
             fused[doc] = fused.get(doc, 0.0) + (1.0 if by_score_only else 1.0 / (k + rank))
     ordered = sorted(fused.items(), key=lambda item: -item[1])
     return [d for d, _ in ordered], np.array([s for _, s in ordered])
+
+
+def _int8_with(vectors, calibration, ranges=None, steps=255, to_code=np.floor, clip=True, shift=128, cast=True):
+    """int8 codes with one thing done differently (in float64, as a student's numpy code computes them):
+    ``ranges(vectors, calibration) -> (start, stop)``, the number of steps, how a position becomes a whole
+    number, clipping to [0, 255], the shift and the cast to int8 (which wraps values outside -128..127)."""
+    vectors, calibration = np.asarray(vectors, dtype=float), np.asarray(calibration, dtype=float)
+    start, stop = ranges(vectors, calibration) if ranges else (calibration.min(axis=0), calibration.max(axis=0))
+    step = (stop - start) / steps
+    codes = to_code((vectors - start) / step)
+    codes = (np.clip(codes, 0, 255) if clip else codes) - shift
+    return (codes.astype(np.int64).astype(np.int8) if cast else codes), start, step
+
+
+def _truncated_int8(vectors, calibration):
+    """The shift before any rounding, then ``astype(np.int8)``, which rounds towards zero."""
+    _, start, step = _int8_with(vectors, calibration)
+    position = np.clip((np.asarray(vectors, dtype=float) - start) / step - 128, -128, 127)
+    return position.astype(np.int8), start, step
+
+
+def _global_range(v, c):
+    return np.min(c), np.max(c)
 
 
 # -- exercises ---------------------------------------------------------------------------------------
@@ -391,11 +464,53 @@ RRF = Exercise(
          "(list of documents, np.array of their scores).",
 )
 
+QUANTIZE_INT8 = Exercise(
+    name="quantize_int8",
+    points=2,
+    targets=("quantize_int8",),
+    reference=_int8,
+    cases=_int8_cases,
+    forbid_loops=True,
+    sized_case=_sized_int8_case,
+    size_unit="vectors",
+    near_misses=(
+        NearMiss("rounded to the nearest step: a value's code is the step it falls in, np.floor((vectors - start) "
+                 "/ step), so 3.7 steps above the start is code 3 - 128.",
+                 lambda v, c: _int8_with(v, c, to_code=np.round)),
+        NearMiss("subtracted 128 before rounding and let astype(np.int8) round: a cast rounds towards zero, so "
+                 "negative codes come out one too high. Floor first (np.floor), clip, then subtract 128.",
+                 _truncated_int8),
+        NearMiss("did not clip: values outside the calibration range must get the first or last code. Clip the "
+                 "step numbers to [0, 255] before subtracting 128 (int8 holds -128..127; a cast wraps 129 to -127).",
+                 lambda v, c: _int8_with(v, c, clip=False)),
+        NearMiss("did not clip: values outside the calibration range must get the first or last code. Clip the "
+                 "step numbers to [0, 255] before subtracting 128 (int8 holds -128..127; a cast wraps 129 to -127).",
+                 lambda v, c: _int8_with(v, c, clip=False, cast=False)),
+        NearMiss("returned codes from 0 to 255: subtract 128 so that they fit int8 (-128..127).",
+                 lambda v, c: _int8_with(v, c, shift=0, cast=False)),
+        NearMiss("cut the range into 256 steps: 256 codes are 255 steps apart, so step = (max - min) / 255 and "
+                 "the largest calibration value gets code 127.", lambda v, c: _int8_with(v, c, steps=256)),
+        NearMiss("used one range for all dimensions: every dimension gets its own, start = calibration.min(axis=0) "
+                 "and the step from calibration.max(axis=0).", lambda v, c: _int8_with(v, c, ranges=_global_range)),
+        NearMiss("used one range for all dimensions: every dimension gets its own, start = calibration.min(axis=0) "
+                 "and the step from calibration.max(axis=0).", lambda v, c: _int8_with(
+                     v, c, ranges=lambda v, c: (np.full(c.shape[1], c.min()), np.full(c.shape[1], c.max())))),
+        NearMiss("took the ranges over the wrong axis (each calibration vector's own min and max): a range belongs "
+                 "to a dimension, over all the calibration vectors, calibration.min(axis=0).",
+                 lambda v, c: _int8_with(v, c, ranges=lambda v, c: (c.min(axis=1), c.max(axis=1)))),
+        NearMiss("took the ranges from `vectors`: they come from `calibration` (the collection the codes are made "
+                 "for), and a new vector outside them is clipped.",
+                 lambda v, c: _int8_with(v, c, ranges=lambda v, c: (v.min(axis=0), v.max(axis=0)))),
+    ),
+    hint="start = calibration.min(axis=0); step = (calibration.max(axis=0) - start) / 255; codes = "
+         "np.clip(np.floor((vectors - start) / step), 0, 255) - 128; return codes.astype(np.int8), start, step.",
+)
+
 LAB = Lab(
     id="lab05",
     title="Semantic search by hand",
     notebook="lab05_semantic_search.ipynb",
-    exercises=(MEAN_POOL, COSINE_TOP_K, CHUNK_WORDS, RECALL_AT_K, MRR, BM25, RRF),
+    exercises=(MEAN_POOL, COSINE_TOP_K, CHUNK_WORDS, RECALL_AT_K, MRR, BM25, RRF, QUANTIZE_INT8),
     # the chatterbot loader only: embedlab.search holds every exercise's reference
     allowed_modules=("embedlab.data.chatterbot", "embedlab.data._packages"),
     course_names=("embedlab.data.load_chatterbot",),

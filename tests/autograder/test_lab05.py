@@ -2,10 +2,11 @@
 
 The contract every lab keeps (reference passes, near misses on hidden seeds,
 labs/ in sync, full marks / zero) is in test_labs.py; this file checks what is
-particular to lab 5: the BM25 reference agrees with bm25s on the lab's own
-cases, each near miss shows its message through ``check()``, the grading
-kernel gets the loader and not ``embedlab.search``, and a notebook with the
-classic pooling bug loses exactly that exercise.
+particular to lab 5: the BM25 reference agrees with bm25s and the int8 one with
+sentence-transformers on the lab's own cases, the int8 cases floor alike however
+honest code computes them, the grading kernel gets the loader and not
+``embedlab.search``, and a notebook with the classic pooling bug loses exactly
+that exercise.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ LAB = get_lab("lab05")
 SOLUTION = ROOT / "solutions" / LAB.notebook
 
 
-def test_lab05_is_registered_with_its_seven_exercises():
+def test_lab05_is_registered_with_its_eight_exercises():
     assert [ex.name for ex in LAB.exercises] == ["mean_pool", "cosine_top_k", "chunk_words", "recall_at_k",
-                                                 "mean_reciprocal_rank", "bm25_score", "reciprocal_rank_fusion"]
+                                                 "mean_reciprocal_rank", "bm25_score", "reciprocal_rank_fusion",
+                                                 "quantize_int8"]
     assert _load(SOLUTION).metadata["autograder"] == {"lab": "lab05"}
 
 
@@ -39,7 +41,7 @@ def test_the_grading_kernel_gets_the_loader_but_no_reference():
     assert not any(m.startswith("embedlab.search") for m in LAB.allowed_modules)
     intro = _load(SOLUTION).cells[0].source
     assert "What you may use" in intro and "load_chatterbot" in intro and "embedlab.search" in intro
-    assert intro.splitlines()[2].startswith("After chapter 7")
+    assert "chapter 7" in intro.splitlines()[2]
 
 
 def test_the_bm25_reference_agrees_with_bm25s_on_a_real_collection():
@@ -65,6 +67,56 @@ def test_top_k_cases_hold_exact_cosine_ties():
         _, docs, _ = case.args
         unit = docs / np.linalg.norm(docs, axis=1, keepdims=True)
         assert len({tuple(r) for r in unit}) < len(unit)  # a tie that a wrong tie order would reveal
+
+
+def _int8_cases(seeds=range(10)):
+    exercise = LAB.exercise("quantize_int8")
+    return [case for seed in seeds for case in exercise.cases(np.random.default_rng(seed))]
+
+
+def test_the_int8_reference_agrees_with_sentence_transformers_on_the_lab_cases():
+    """An outside oracle: sentence-transformers' quantize_embeddings with the calibration's ranges."""
+    quantization = pytest.importorskip("sentence_transformers.util.quantization")
+    reference = LAB.exercise("quantize_int8").reference
+    for vectors, calibration in (case.args for case in _int8_cases()):
+        ranges = np.stack([calibration.min(axis=0), calibration.max(axis=0)])
+        theirs = quantization.quantize_embeddings(vectors.astype(np.float32), "int8", ranges=ranges)
+        codes, start, step = reference(vectors, calibration)
+        assert theirs.dtype == codes.dtype == np.int8
+        np.testing.assert_array_equal(codes, theirs)
+        np.testing.assert_array_equal(start, ranges[0])
+        np.testing.assert_array_equal(step * 255, ranges[1] - ranges[0])
+
+
+HONEST_POSITIONS = {  # the step a value falls in, as students write it (before np.floor)
+    "divide by the step": lambda x, lo, hi: (x - lo) / ((hi - lo) / 255),
+    "times 255 over the range": lambda x, lo, hi: (x - lo) * 255 / (hi - lo),
+    "share of the range, times 255": lambda x, lo, hi: (x - lo) / (hi - lo) * 255,
+    "times the inverse step": lambda x, lo, hi: (x - lo) * (255 / (hi - lo)),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_int8_cases_floor_alike_however_the_step_is_computed(dtype):
+    """Every number is a multiple of 2**-13: each honest formula, in float32 or float64, gives the reference's
+    codes (no value lands a rounding error away from a step's edge)."""
+    reference = LAB.exercise("quantize_int8").reference
+    for vectors, calibration in (case.args for case in _int8_cases()):
+        x, c = vectors.astype(dtype), calibration.astype(dtype)
+        lo, hi = c.min(axis=0), c.max(axis=0)
+        expected = reference(vectors, calibration)[0]
+        for name, position in HONEST_POSITIONS.items():
+            codes = np.clip(np.floor(position(x, lo, hi)), 0, 255) - 128
+            np.testing.assert_array_equal(codes, expected, err_msg=name)
+
+
+def test_every_int8_case_has_values_past_both_ends_and_some_have_square_calibration():
+    cases = _int8_cases()
+    for vectors, calibration in (case.args for case in cases):
+        lo, hi = calibration.min(axis=0), calibration.max(axis=0)
+        assert np.sum(vectors < lo) >= 2 and np.sum(vectors > hi + (hi - lo) / 255) >= 2  # clipping shows
+        assert len(set(zip(lo, hi))) > 1  # the dimensions have their own ranges
+    assert sum(case.args[1].shape[0] == case.args[1].shape[1] for case in cases) == 2 * len(cases) // 5
 
 
 def _fusion(add, zero):

@@ -72,6 +72,16 @@ def _rrf(rankings, k=60, key=lambda item, seen: -item[1]):
     return [d for d, _ in ordered], np.array([s for _, s in ordered])
 
 
+def _int8(vectors, calibration, start=None, step=None, lowest=-128, reverse=False, to_code=np.floor):
+    vectors, calibration = np.asarray(vectors, dtype=float), np.asarray(calibration, dtype=float)
+    start = calibration.min(axis=0) if start is None else start
+    step = (calibration.max(axis=0) - calibration.min(axis=0)) / 255 if step is None else step
+    top = start + 255 * step
+    position = (top - vectors) / step if reverse else (vectors - start) / step
+    codes = np.clip(to_code(position) - 128, lowest, 127)
+    return codes.astype(np.int8) if to_code is np.floor else codes, start, step
+
+
 MUTANTS = {
     "mean_pool": {
         "pooled over the batch": lambda t, m: _pool(t, m, axis=0),
@@ -133,6 +143,19 @@ MUTANTS = {
         "the first ranking only": lambda r, k=60: _rrf(r[:1], k),
         "summed ranks": lambda r, k=60: (lambda docs: (docs, np.array([sum(
             x.index(d) + 1 for x in r if d in x) for d in docs], dtype=float)))(_rrf(r, k)[0]),
+    },
+    "quantize_int8": {
+        "the input echoed": lambda v, c: (np.asarray(v), np.asarray(c).min(axis=0), np.asarray(c).max(axis=0)),
+        "the codes only": lambda v, c: _int8(v, c)[0],
+        "all codes 0": lambda v, c: (np.zeros(np.shape(v), dtype=np.int8), *_int8(v, c)[1:]),
+        "clipped to [-127, 127]": lambda v, c: _int8(v, c, lowest=-127),
+        "counted down from the largest value": lambda v, c: _int8(v, c, reverse=True),
+        "not floored (fractional codes)": lambda v, c: _int8(v, c, to_code=lambda p: p),
+        "the decoded values": lambda v, c: (lambda codes, start, step: (start + (codes + 128.5) * step, start, step))(
+            *_int8(v, c)),
+        "start at the mean, step of a standard deviation / 32": lambda v, c: _int8(
+            v, c, start=np.mean(c, axis=0), step=np.std(c, axis=0) / 32),
+        "ranges over the vectors and the calibration together": lambda v, c: _int8(v, np.vstack([v, c])),
     },
 }
 

@@ -184,4 +184,80 @@ VARIANTS = [
         },
         wrong=frozenset({"chunk_words", "recall_at_k"}),
     ),
+    Variant(
+        "int8_by_floor_division_and_a_helper",
+        blocks={
+            "quantize_int8": """
+                lo, hi = value_range(calibration)
+                step = (hi - lo) / 255
+                steps_in = (np.asarray(vectors) - lo) // step
+                return (np.clip(steps_in, 0, 255) - 128).astype("int8"), lo, step
+            """,
+        },
+        added=(("reciprocal_rank_fusion", """
+            def value_range(matrix):
+                matrix = np.asarray(matrix)
+                return np.min(matrix, axis=0), np.max(matrix, axis=0)
+        """),),
+    ),
+    Variant(
+        "int8_in_float32_through_uint8",
+        blocks={
+            "quantize_int8": """
+                calibration = np.asarray(calibration, dtype=np.float32)
+                vectors = np.asarray(vectors, dtype=np.float32)
+                start = calibration.min(axis=0)
+                width = calibration.max(axis=0) - start
+                unsigned = np.clip(np.floor((vectors - start) * 255 / width), 0, 255).astype(np.uint8)
+                codes = (unsigned.astype(np.int16) - 128).astype(np.int8)
+                return codes, start, width / 255
+            """,
+        },
+    ),
+    Variant(
+        "int8_rounded_to_the_nearest_step",
+        blocks={
+            "quantize_int8": """
+                start = calibration.min(axis=0)
+                step = (calibration.max(axis=0) - start) / 255
+                codes = np.clip(np.round((vectors - start) / step), 0, 255) - 128
+                return codes.astype(np.int8), start, step
+            """,
+        },
+        wrong=frozenset({"quantize_int8"}),
+    ),
+    Variant(
+        "int8_without_clipping_and_a_loop_over_dimensions",
+        blocks={
+            "quantize_int8": """
+                vectors = np.asarray(vectors, dtype=float)
+                codes = np.empty(vectors.shape, dtype=np.int8)
+                starts, steps = [], []
+                for j in range(vectors.shape[1]):
+                    column = calibration[:, j]
+                    start, step = column.min(), (column.max() - column.min()) / 255
+                    codes[:, j] = (np.floor((vectors[:, j] - start) / step) - 128).astype(np.int8)
+                    starts.append(start)
+                    steps.append(step)
+                return codes, np.array(starts), np.array(steps)
+            """,
+        },
+        wrong=frozenset({"quantize_int8"}),
+    ),
+    Variant(
+        "int8_with_a_loop_over_dimensions",
+        blocks={
+            "quantize_int8": """
+                vectors = np.asarray(vectors, dtype=float)
+                codes = np.empty(vectors.shape, dtype=np.int8)
+                starts, steps = np.zeros(vectors.shape[1]), np.zeros(vectors.shape[1])
+                for j in range(vectors.shape[1]):
+                    starts[j] = calibration[:, j].min()
+                    steps[j] = (calibration[:, j].max() - starts[j]) / 255
+                    codes[:, j] = np.clip(np.floor((vectors[:, j] - starts[j]) / steps[j]), 0, 255) - 128
+                return codes, starts, steps
+            """,
+        },
+        wrong=frozenset({"quantize_int8"}),  # right values, half the points: it loops over the dimensions
+    ),
 ]
