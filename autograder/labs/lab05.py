@@ -1,10 +1,10 @@
-"""Lab 5: semantic search by hand (mean pooling, cosine top-k, chunking, recall and MRR, BM25, fusion, int8 codes).
+"""Lab 5: semantic search by hand (pooling, cosine top-k, chunking, recall, MRR, BM25, fusion, int8 and binary codes).
 
 References come from :mod:`embedlab.search`; the near misses are the mistakes
 students make (the padding averaged in, vectors not normalised, ties broken the
 other way, a step of ``size - overlap + 1``, chunks past the end, ranks counted
-from 0, the Robertson ``(k1 + 1)`` factor, int8 codes rounded or not clipped,
-...). Inputs are drawn from the seed chosen at grading time and built so that
+from 0, the Robertson ``(k1 + 1)`` factor, int8 codes rounded or not clipped, sign bits
+above the mean, search without rescoring, ...). Inputs are drawn from the seed chosen at grading time and built so that
 every near miss differs from the reference: padded batches, documents repeated
 and scaled by powers of two (exact ties in cosine, not in dot product), repeated
 query words, vectors outside the calibration range on a grid of exact binary
@@ -19,9 +19,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from embedlab.search import bm25_score, chunk_spans, cosine_top_k, mean_pool, quantize_int8, reciprocal_rank_fusion
+from embedlab.search import (bm25_score, chunk_spans, cosine_top_k, mean_pool, quantize_binary, quantize_int8,
+                             reciprocal_rank_fusion, top_k_stable)
 from embedlab.search import recall_at_k as _recall_at_k
 from embedlab.search import reciprocal_rank as _reciprocal_rank
+from embedlab.search.quantized import hamming
 
 from ..spec import Case, Exercise, Lab, NearMiss
 
@@ -215,6 +217,61 @@ def _sized_int8_case(rng: np.random.Generator, n: int) -> Case:
     return Case((rng.normal(0, 0.1, (n, n)), rng.normal(0, 0.1, (n + 3, n))))
 
 
+def _discriminating(make, reference, wrongs):
+    """``make()`` drawn again until every wrong answer in ``wrongs`` differs from the reference's."""
+    while True:
+        case = make()
+        right = reference(*case.args)
+        if all(not np.array_equal(np.asarray(wrong(*case.args)).ravel(), np.asarray(right).ravel())
+               or np.shape(wrong(*case.args)) != np.shape(right) for wrong in wrongs):
+            return case
+
+
+def _signed_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    """Normal vectors with an offset per dimension (so a threshold at the mean is not one at 0), no zeros."""
+    return rng.normal(0, 1, (n, d)) + rng.normal(0, 0.8, d)
+
+
+def _binary_case(rng: np.random.Generator) -> Case:
+    """Vectors of 9 to 23 dimensions, never a multiple of 8 (a last byte padded: dropping it, or keeping only
+    the first byte, shows), drawn again until every near miss differs."""
+    def make() -> Case:
+        d = int(rng.choice([d for d in range(9, 24) if d % 8]))
+        return Case((_signed_vectors(rng, int(rng.integers(3, 7)), d),))
+    return _discriminating(make, _binary_codes, [near.wrong for near in _BINARY_NEAR])
+
+
+def _sized_binary_case(rng: np.random.Generator, n: int) -> Case:
+    return Case((_signed_vectors(rng, n, n),))
+
+
+def _search_case(rng: np.random.Generator) -> Case:
+    """A query and documents in random directions and of random lengths (1/3 to 3), some near the query, one
+    its copy with the signs of its smallest third of coordinates flipped (close in cosine, far in Hamming
+    distance); k * rescore candidates with a Hamming distance strictly below the next document's (so how ties
+    are broken at the cutoff never matters), results not in index order, and every near miss wrong."""
+    def make() -> Case:
+        d, n = int(rng.integers(10, 25)), int(rng.integers(14, 22))
+        k, rescore = int(rng.integers(2, 5)), int(rng.integers(2, 4))
+        offset = rng.normal(0, 0.8, d)
+        query = rng.normal(0, 1, d)
+        near = query + rng.normal(0, rng.uniform(0.4, 1.2), (n // 2, d))
+        flipped = query.copy()
+        small = np.argsort(np.abs(query))[: d // 3]
+        flipped[small] *= -1
+        documents = np.vstack([near, flipped, rng.normal(0, 1, (n - n // 2 - 1, d))])
+        documents = (documents + offset)[rng.permutation(n)] * rng.uniform(1 / 3, 3, (n, 1))
+        return Case((query + offset, documents, k, rescore))
+
+    while True:
+        case = _discriminating(make, _binary_top_k, [near.wrong for near in _SEARCH_NEAR])
+        query, documents, k, rescore = case.args
+        distance = np.sort(_hamming_to(query, documents))
+        if (distance[k * rescore - 1] < distance[k * rescore] and distance[k - 1] < distance[k]
+                and np.any(np.diff(_binary_top_k(*case.args)) < 0)):
+            return case
+
+
 # -- references (embedlab.search) ------------------------------------------------------------------
 
 def _top_k(query, documents, k):
@@ -244,6 +301,25 @@ def _int8(vectors, calibration):
     """embedlab's int8 codes as the lab returns them: (codes, start, step)."""
     quantized = quantize_int8(vectors, calibration)
     return quantized.codes, quantized.start, quantized.step
+
+
+def _binary_codes(vectors):
+    return quantize_binary(vectors)
+
+
+def _hamming_to(query, documents, threshold=None, distance=None):
+    """Bits that differ between the query's code and each document's (``threshold``: a bit is value >
+    threshold; ``distance``: how two packed codes are compared)."""
+    documents = np.asarray(documents, dtype=float)
+    bits = (lambda x: np.packbits(x > threshold(documents), axis=-1)) if threshold else quantize_binary
+    query_bits, document_bits = bits(np.atleast_2d(query)), bits(documents)
+    return hamming(query_bits, document_bits)[0] if distance is None else distance(query_bits, document_bits)
+
+
+def _binary_top_k(query, documents, k, rescore):
+    """embedlab's binary codes and Hamming distance; the k * rescore nearest rescored by cosine."""
+    candidates = top_k_stable(-_hamming_to(query, documents), k * rescore)[0]
+    return candidates[cosine_top_k(query, np.asarray(documents, dtype=float)[candidates], k)[0]]
 
 
 # -- near misses -------------------------------------------------------------------------------------
@@ -314,6 +390,65 @@ def _truncated_int8(vectors, calibration):
 
 def _global_range(v, c):
     return np.min(c), np.max(c)
+
+
+def _search_with(query, documents, k, rescore, candidates=None, rescored=True, score=None, positions=False,
+                 **bits):
+    """Binary search with rescoring, one thing done differently: how many candidates, whether they are
+    rescored, by what (``score(query, rows)``), positions among the candidates returned instead of
+    indices, how the bits are made or compared (``_hamming_to``)."""
+    documents = np.asarray(documents, dtype=float)
+    distance = _hamming_to(query, documents, **bits)
+    chosen = top_k_stable(-distance, k * rescore if candidates is None else candidates)[0]
+    if not rescored:
+        return chosen[:k]
+    scores = _cos(query, documents[chosen]) if score is None else score(query, documents[chosen])
+    order = np.lexsort((np.arange(len(chosen)), -scores))[:k]
+    return order if positions else chosen[order]
+
+
+def _differing_bytes(query_bits, document_bits):
+    return (query_bits != document_bits).sum(axis=1)
+
+
+_MEAN_BIT = ("set a bit where the value is above the mean: the code is the sign, 1 where the value is > 0 "
+             "(np.packbits(vectors > 0, axis=1)).")
+_PACKING = "packed along the wrong axis: pack each vector's own bits, np.packbits(vectors > 0, axis=1)."
+
+_BINARY_NEAR = (
+    NearMiss(_MEAN_BIT, lambda v: np.packbits(v > v.mean(axis=0), axis=1)),
+    NearMiss(_MEAN_BIT, lambda v: np.packbits(v > v.mean(axis=1, keepdims=True), axis=1)),
+    NearMiss(_MEAN_BIT, lambda v: np.packbits(v > v.mean(), axis=1)),
+    NearMiss("returned one number per dimension: pack 8 bits into each byte with np.packbits(bits, axis=1), "
+             "shape (n, ceil(d / 8)).", lambda v: (np.asarray(v) > 0).astype(np.uint8)),
+    NearMiss(_PACKING, lambda v: np.packbits(np.asarray(v) > 0, axis=0)),
+    NearMiss(_PACKING, lambda v: np.packbits(np.asarray(v) > 0)),
+    NearMiss("put the first dimension in the lowest bit: np.packbits puts it in the highest (bitorder='big', "
+             "the default), as sentence-transformers does.",
+             lambda v: np.packbits(np.asarray(v) > 0, axis=1, bitorder="little")),
+    NearMiss("set the bits of the negative values: a bit is 1 where the value is > 0.",
+             lambda v: np.packbits(np.asarray(v) < 0, axis=1)),
+    NearMiss("returned signed bytes (np.packbits(...) - 128, sentence-transformers' 'binary'): return the "
+             "unsigned bytes of np.packbits (its 'ubinary').",
+             lambda v: (np.packbits(np.asarray(v) > 0, axis=1).astype(np.int16) - 128)),
+)
+
+_SEARCH_NEAR = (
+    NearMiss("returned the k nearest in Hamming distance: rescore the k * rescore nearest with the float cosine "
+             "and return the k best of them.", lambda q, d, k, r: _search_with(q, d, k, r, rescored=False)),
+    NearMiss("ranked every document by cosine: the point is to compute cosines for the k * rescore candidates "
+             "nearest in Hamming distance only.", lambda q, d, k, r: _top_k(q, d, k)),
+    NearMiss("took k candidates: take the k * rescore nearest in Hamming distance, then keep the k best by "
+             "cosine.", lambda q, d, k, r: _search_with(q, d, k, r, candidates=k)),
+    NearMiss("returned positions in the list of candidates: return the candidates' own indices into "
+             "`documents`, candidates[order].", lambda q, d, k, r: _search_with(q, d, k, r, positions=True)),
+    NearMiss("rescored by dot product: the documents have different lengths, so rescore by cosine.",
+             lambda q, d, k, r: _search_with(q, d, k, r, score=lambda q, rows: rows @ q)),
+    NearMiss("counted the bytes that differ: the Hamming distance counts bits, "
+             "np.unpackbits(query_bits ^ document_bits, axis=1).sum(axis=1).",
+             lambda q, d, k, r: _search_with(q, d, k, r, distance=_differing_bytes)),
+    NearMiss(_MEAN_BIT, lambda q, d, k, r: _search_with(q, d, k, r, threshold=lambda docs: docs.mean(axis=0))),
+)
 
 
 # -- exercises ---------------------------------------------------------------------------------------
@@ -506,11 +641,37 @@ QUANTIZE_INT8 = Exercise(
          "np.clip(np.floor((vectors - start) / step), 0, 255) - 128; return codes.astype(np.int8), start, step.",
 )
 
+BINARY_CODES = Exercise(
+    name="binary_codes",
+    points=1,
+    targets=("binary_codes",),
+    reference=_binary_codes,
+    cases=lambda rng: [_binary_case(rng) for _ in range(4)],
+    forbid_loops=True,
+    sized_case=_sized_binary_case,
+    size_unit="vectors",
+    near_misses=_BINARY_NEAR,
+    hint="np.packbits(vectors > 0, axis=1): one bit per dimension, 8 to a byte, the first in the highest bit.",
+)
+
+BINARY_TOP_K = Exercise(
+    name="binary_top_k",
+    points=2,
+    targets=("binary_top_k",),
+    reference=_binary_top_k,
+    cases=lambda rng: [_search_case(rng) for _ in range(4)],
+    near_misses=_SEARCH_NEAR,
+    hint="distance = np.unpackbits(binary_codes(documents) ^ binary_codes(query[None]), axis=1).sum(axis=1); "
+         "candidates = np.argsort(distance, kind='stable')[:k * rescore]; cosines of query with "
+         "documents[candidates]; return candidates[np.argsort(-cosines, kind='stable')[:k]].",
+)
+
 LAB = Lab(
     id="lab05",
     title="Semantic search by hand",
     notebook="lab05_semantic_search.ipynb",
-    exercises=(MEAN_POOL, COSINE_TOP_K, CHUNK_WORDS, RECALL_AT_K, MRR, BM25, RRF, QUANTIZE_INT8),
+    exercises=(MEAN_POOL, COSINE_TOP_K, CHUNK_WORDS, RECALL_AT_K, MRR, BM25, RRF, QUANTIZE_INT8, BINARY_CODES,
+               BINARY_TOP_K),
     # the chatterbot loader only: embedlab.search holds every exercise's reference
     allowed_modules=("embedlab.data.chatterbot", "embedlab.data._packages"),
     course_names=("embedlab.data.load_chatterbot",),

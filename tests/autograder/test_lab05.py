@@ -2,9 +2,10 @@
 
 The contract every lab keeps (reference passes, near misses on hidden seeds,
 labs/ in sync, full marks / zero) is in test_labs.py; this file checks what is
-particular to lab 5: the BM25 reference agrees with bm25s and the int8 one with
-sentence-transformers on the lab's own cases, the int8 cases floor alike however
-honest code computes them, the grading kernel gets the loader and not
+particular to lab 5: the BM25 reference agrees with bm25s and the int8 and
+binary ones with sentence-transformers on the lab's own cases, the int8 cases
+floor alike however honest code computes them, the binary search cases need no
+tie rule at the cutoff, the grading kernel gets the loader and not
 ``embedlab.search``, and a notebook with the classic pooling bug loses exactly
 that exercise.
 """
@@ -29,10 +30,10 @@ LAB = get_lab("lab05")
 SOLUTION = ROOT / "solutions" / LAB.notebook
 
 
-def test_lab05_is_registered_with_its_eight_exercises():
+def test_lab05_is_registered_with_its_ten_exercises():
     assert [ex.name for ex in LAB.exercises] == ["mean_pool", "cosine_top_k", "chunk_words", "recall_at_k",
                                                  "mean_reciprocal_rank", "bm25_score", "reciprocal_rank_fusion",
-                                                 "quantize_int8"]
+                                                 "quantize_int8", "binary_codes", "binary_top_k"]
     assert _load(SOLUTION).metadata["autograder"] == {"lab": "lab05"}
 
 
@@ -117,6 +118,41 @@ def test_every_int8_case_has_values_past_both_ends_and_some_have_square_calibrat
         assert np.sum(vectors < lo) >= 2 and np.sum(vectors > hi + (hi - lo) / 255) >= 2  # clipping shows
         assert len(set(zip(lo, hi))) > 1  # the dimensions have their own ranges
     assert sum(case.args[1].shape[0] == case.args[1].shape[1] for case in cases) == 2 * len(cases) // 5
+
+
+def test_the_binary_reference_agrees_with_sentence_transformers_on_the_lab_cases():
+    quantization = pytest.importorskip("sentence_transformers.util.quantization")
+    exercise = LAB.exercise("binary_codes")
+    for seed in range(10):
+        for (vectors,) in (case.args for case in exercise.cases(np.random.default_rng(seed))):
+            theirs = quantization.quantize_embeddings(vectors, "ubinary")
+            np.testing.assert_array_equal(exercise.reference(vectors), theirs)
+            assert vectors.shape[1] % 8 and theirs.dtype == np.uint8  # a padded last byte
+
+
+def _search(query, documents, k, rescore, argsort):
+    """The lab's binary search from sign bits (no packing), with ``argsort`` choosing the candidates."""
+    distance = ((documents > 0) != (query > 0)).sum(axis=1)
+    candidates = argsort(distance)[:k * rescore]
+    rows = documents[candidates]
+    return candidates[np.argsort(-(rows @ query) / np.linalg.norm(rows, axis=1))[:k]]
+
+
+def test_binary_search_cases_need_no_tie_rule_and_honest_code_passes_on_every_seed():
+    """The k * rescore-th nearest code is strictly nearer than the next one, so a quicksort, argpartition or a
+    stable sort choose the same candidates; the reference's results are not in index order."""
+    exercise = LAB.exercise("binary_top_k")
+    for case in exercise.cases(np.random.default_rng(PUBLIC_SEED)):
+        query, documents, k, rescore = case.args
+        distance = np.sort(((documents > 0) != (query > 0)).sum(axis=1))
+        assert distance[k * rescore - 1] < distance[k * rescore]
+        assert np.any(np.diff(exercise.reference(*case.args)) < 0)
+    sorts = {"quicksort": np.argsort, "stable": lambda h: np.argsort(h, kind="stable"),
+             "descending negated": lambda h: np.argsort(-h)[::-1]}
+    for seed in range(8):
+        for name, argsort in sorts.items():
+            result = judge_in_process(exercise, (lambda *a, s=argsort: _search(*a, s),), seed)
+            assert result.passed, (name, seed, result.feedback)
 
 
 def _fusion(add, zero):

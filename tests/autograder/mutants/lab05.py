@@ -82,6 +82,17 @@ def _int8(vectors, calibration, start=None, step=None, lowest=-128, reverse=Fals
     return codes.astype(np.int8) if to_code is np.floor else codes, start, step
 
 
+def _hamming(query, documents):
+    return ((np.asarray(documents) > 0) != (np.asarray(query) > 0)).sum(axis=1)
+
+
+def _binary_search(query, documents, k, rescore, nearest=True, best=True, keep=None):
+    distance = _hamming(query, documents)
+    candidates = np.argsort(distance if nearest else -distance, kind="stable")[:k * rescore]
+    cosines = _cos(query, np.asarray(documents, dtype=float)[candidates])
+    return candidates[np.argsort(-cosines if best else cosines, kind="stable")[:k if keep is None else keep]]
+
+
 MUTANTS = {
     "mean_pool": {
         "pooled over the batch": lambda t, m: _pool(t, m, axis=0),
@@ -156,6 +167,24 @@ MUTANTS = {
         "start at the mean, step of a standard deviation / 32": lambda v, c: _int8(
             v, c, start=np.mean(c, axis=0), step=np.std(c, axis=0) / 32),
         "ranges over the vectors and the calibration together": lambda v, c: _int8(v, np.vstack([v, c])),
+    },
+    "binary_codes": {
+        "the input echoed": lambda v: np.asarray(v),
+        "all bits 0": lambda v: np.zeros((len(v), -(-np.shape(v)[1] // 8)), dtype=np.uint8),
+        "the first 8 dimensions only": lambda v: np.packbits(np.asarray(v)[:, :8] > 0, axis=1),
+        "the last byte dropped when it is not full": lambda v: np.packbits(
+            np.asarray(v)[:, : np.shape(v)[1] // 8 * 8] > 0, axis=1),
+        "the number of positive values": lambda v: (np.asarray(v) > 0).sum(axis=1),
+        "a threshold at each dimension's median": lambda v: np.packbits(v > np.median(v, axis=0), axis=1),
+    },
+    "binary_top_k": {
+        "the first k indices": lambda q, d, k, r: np.arange(k),
+        "the farthest in Hamming distance": lambda q, d, k, r: _binary_search(q, d, k, r, nearest=False),
+        "the worst candidates by cosine": lambda q, d, k, r: _binary_search(q, d, k, r, best=False),
+        "every candidate, rescored": lambda q, d, k, r: _binary_search(q, d, k, r, keep=k * r),
+        "the results in index order": lambda q, d, k, r: np.sort(_binary_search(q, d, k, r)),
+        "by Euclidean distance over all documents": lambda q, d, k, r: _top(
+            -np.linalg.norm(np.asarray(d) - q, axis=1), k),
     },
 }
 

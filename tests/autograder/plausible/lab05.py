@@ -260,4 +260,62 @@ VARIANTS = [
         },
         wrong=frozenset({"quantize_int8"}),  # right values, half the points: it loops over the dimensions
     ),
+    Variant(
+        "binary_codes_by_hand_and_search_with_bitwise_count",
+        blocks={
+            "binary_codes": """
+                bits = (np.asarray(vectors) > 0).astype(np.uint8)
+                padded = np.pad(bits, ((0, 0), (0, -bits.shape[1] % 8)))
+                weights = 2 ** np.arange(7, -1, -1)
+                return (padded.reshape(len(bits), -1, 8) * weights).sum(axis=2).astype(np.uint8)
+            """,
+            "binary_top_k": """
+                query = np.asarray(query, dtype=float)
+                distance = np.bitwise_count(binary_codes(documents) ^ binary_codes([query])).sum(axis=1)
+                candidates = np.argpartition(distance, k * rescore - 1)[:k * rescore]
+                unit = documents[candidates] / np.linalg.norm(documents[candidates], axis=1, keepdims=True)
+                order = np.argsort(unit @ query)[::-1]
+                return candidates[order[:k]]
+            """,
+        },
+    ),
+    Variant(
+        "binary_search_from_sign_bits_with_a_loop_over_candidates",
+        blocks={
+            "binary_codes": "return np.packbits(vectors >= 0, axis=1)",
+            "binary_top_k": """
+                signs = documents > 0
+                distance = (signs != (query > 0)).sum(axis=1)
+                candidates = sorted(range(len(documents)), key=lambda i: distance[i])[:k * rescore]
+                scored = []
+                for i in candidates:
+                    cosine = documents[i] @ query / (np.linalg.norm(documents[i]) * np.linalg.norm(query))
+                    scored.append((-cosine, i))
+                return np.array([i for _, i in sorted(scored)[:k]])
+            """,
+        },
+    ),
+    Variant(
+        "binary_codes_above_the_mean_and_search_without_rescoring",
+        blocks={
+            "binary_codes": "return np.packbits(vectors > vectors.mean(axis=0), axis=1)",
+            "binary_top_k": """
+                codes, query_code = np.packbits(documents > 0, axis=1), np.packbits(query > 0)
+                distance = np.unpackbits(codes ^ query_code, axis=1).sum(axis=1)
+                return np.argsort(distance, kind="stable")[:k]
+            """,
+        },
+        wrong=frozenset({"binary_codes", "binary_top_k"}),
+    ),
+    Variant(
+        "unpacked_bits_and_every_document_rescored",
+        blocks={
+            "binary_codes": "return (vectors > 0).astype(np.uint8)",
+            "binary_top_k": """
+                cosines = documents @ query / (np.linalg.norm(documents, axis=1) * np.linalg.norm(query))
+                return np.argsort(-cosines)[:k]
+            """,
+        },
+        wrong=frozenset({"binary_codes", "binary_top_k"}),
+    ),
 ]
