@@ -116,7 +116,7 @@ def test_every_int8_case_has_values_past_both_ends_and_some_have_square_calibrat
     for vectors, calibration in (case.args for case in cases):
         lo, hi = calibration.min(axis=0), calibration.max(axis=0)
         assert np.sum(vectors < lo) >= 2 and np.sum(vectors > hi + (hi - lo) / 255) >= 2  # clipping shows
-        assert len(set(zip(lo, hi))) > 1  # the dimensions have their own ranges
+        assert len(set(zip(lo, hi, strict=True))) > 1  # the dimensions have their own ranges
     assert sum(case.args[1].shape[0] == case.args[1].shape[1] for case in cases) == 2 * len(cases) // 5
 
 
