@@ -1,5 +1,7 @@
 /* embedlab's in-page embedding projector (the data and the HTML come from embedlab/projector.py).
  * Plain JavaScript; Plotly comes from the page, or from plotly's CDN outside the book.
+ * Vectors arrive as int8 or 12-bit codes per row (only their directions matter), picture
+ * coordinates as 12-bit codes with an offset and a step per axis (embedlab/projector.py).
  * Neighbours are computed here from the shipped vectors (cosine in the original space);
  * distortion is the share of a point's K nearest original neighbours that are also among
  * its K nearest in the current picture. */
@@ -23,38 +25,42 @@ function embedlabProjector(root, plotlyCdn) {
     for (var i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
     return out;
   }
-  function halfToFloat(h) {
-    var sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
-    if (exp === 0) return sign * Math.pow(2, -14) * (frac / 1024);
-    if (exp === 31) return frac ? NaN : sign * Infinity;
-    return sign * Math.pow(2, exp - 15) * (1 + frac / 1024);
-  }
-  function float16s(b64) {  /* little-endian float16, as numpy's "<f2" writes them */
-    var b = bytes(b64), out = new Float32Array(b.length / 2);
-    for (var i = 0; i < out.length; i++) out[i] = halfToFloat(b[2 * i] | (b[2 * i + 1] << 8));
+  var SIXES = {};
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach(function (c, i) {
+    SIXES[c] = i;
+  });
+  function q12s(text) {  /* two base64 characters per 12-bit code, high six bits first */
+    var out = new Float32Array(text.length / 2);
+    for (var i = 0; i < out.length; i++) out[i] = SIXES[text[2 * i]] * 64 + SIXES[text[2 * i + 1]];
     return out;
   }
-  function uint16s(b64) {
-    var b = bytes(b64), out = new Uint16Array(b.length / 2);
-    for (var i = 0; i < out.length; i++) out[i] = b[2 * i] | (b[2 * i + 1] << 8);
-    return out;
+  function vectorsOf(set) {  /* codes proportional to each row; the rows are normalised below */
+    if (set.vectorCodec === "int8") return Float32Array.from(new Int8Array(bytes(set.vectors).buffer));
+    var codes = q12s(set.vectors);
+    for (var i = 0; i < codes.length; i++) codes[i] -= 2048;
+    return codes;
+  }
+  function coordsOf(layout) {
+    var c = q12s(layout.coords), d = layout.dims;
+    for (var i = 0; i < c.length; i++) c[i] = layout.offset[i % d] + c[i] * layout.step[i % d];
+    return c;
   }
 
   function prepare(set) {
     set.n = set.labels.length;
-    set.vec = float16s(set.vectors);
-    set.norm = new Float32Array(set.n);
+    set.vec = vectorsOf(set);  /* unit rows after this loop */
     for (var i = 0; i < set.n; i++) {
-      var s = 0;
-      for (var d = 0; d < set.dim; d++) s += set.vec[i * set.dim + d] * set.vec[i * set.dim + d];
-      set.norm[i] = Math.sqrt(s);
+      var s = 0, d;
+      for (d = 0; d < set.dim; d++) s += set.vec[i * set.dim + d] * set.vec[i * set.dim + d];
+      s = Math.sqrt(s);
+      for (d = 0; d < set.dim; d++) set.vec[i * set.dim + d] /= s;
     }
-    set.nb = uint16s(set.neighbours);
+    set.nb = [];  /* each point's K nearest by cosine, computed when first needed */
     set.index = new Map(set.labels.map(function (label, i) { return [label, i]; }));
     set.lower = new Map(set.labels.map(function (label, i) { return [label.toLowerCase(), i]; }));
     set.coords = {}; set.dims = {}; set.kept = {};
     set.layouts.forEach(function (layout) {
-      set.coords[layout.name] = float16s(layout.coords);
+      set.coords[layout.name] = coordsOf(layout);
       set.dims[layout.name] = layout.dims;
     });
   }
@@ -62,7 +68,7 @@ function embedlabProjector(root, plotlyCdn) {
   function cosine(set, i, j) {
     var s = 0, d = set.dim;
     for (var c = 0; c < d; c++) s += set.vec[i * d + c] * set.vec[j * d + c];
-    return s / (set.norm[i] * set.norm[j]);
+    return s;
   }
   /* the k best of n items by score (higher first; ties: lower index first), without sorting all n */
   function topK(n, k, score, skip) {
@@ -79,7 +85,13 @@ function embedlabProjector(root, plotlyCdn) {
     return best;
   }
   function cosineNeighbours(set, i) {
-    return topK(set.n, set.k, function (j) { return cosine(set, i, j); }, i);
+    var best = topK(set.n, set.k, function (j) { return cosine(set, i, j); }, i);
+    set.nb[i] = best.map(function (e) { return e.j; });
+    return best;
+  }
+  function neighboursOf(set, i) {
+    if (!set.nb[i]) cosineNeighbours(set, i);
+    return set.nb[i];
   }
   function pictureNeighbours(set, name, i) {
     var c = set.coords[name], d = set.dims[name];
@@ -90,8 +102,8 @@ function embedlabProjector(root, plotlyCdn) {
     }, i).map(function (e) { return e.j; });
   }
   function keptShare(set, name, i) {
-    var inPicture = new Set(pictureNeighbours(set, name, i)), kept = 0;
-    for (var a = 0; a < set.k; a++) if (inPicture.has(set.nb[i * set.k + a])) kept++;
+    var inPicture = new Set(pictureNeighbours(set, name, i)), kept = 0, original = neighboursOf(set, i);
+    for (var a = 0; a < set.k; a++) if (inPicture.has(original[a])) kept++;
     return kept / set.k;
   }
   function keptAll(set, name) {
@@ -127,8 +139,7 @@ function embedlabProjector(root, plotlyCdn) {
       return trace;
     });
     if (state.selected >= 0) {
-      var shown = [state.selected];
-      for (var a = 0; a < set.k; a++) shown.push(set.nb[state.selected * set.k + a]);
+      var shown = [state.selected].concat(neighboursOf(set, state.selected));
       var pick = function (ax) { return shown.map(function (i) { return c[i * d + ax]; }); };
       var sel = {type: d === 3 ? "scatter3d" : "scatter", mode: "markers+text", name: "selection", uid: "sel",
                  showlegend: false, x: pick(0), y: pick(1), customdata: shown,
@@ -230,9 +241,7 @@ function embedlabProjector(root, plotlyCdn) {
   }
 
   function unit(set, i) {
-    var out = new Float32Array(set.dim);
-    for (var c = 0; c < set.dim; c++) out[c] = set.vec[i * set.dim + c] / set.norm[i];
-    return out;
+    return set.vec.slice(i * set.dim, (i + 1) * set.dim);
   }
   function direction(set, plus, minus) {
     var a = unit(set, plus), b = unit(set, minus), s = 0;
@@ -253,9 +262,9 @@ function embedlabProjector(root, plotlyCdn) {
     if (ids[0] === ids[1] || ids[2] === ids[3]) { say("Custom axes: each axis needs two different words."); return; }
     var u = direction(set, ids[0], ids[1]), v = direction(set, ids[2], ids[3]), c = new Float32Array(2 * set.n);
     for (var i = 0; i < set.n; i++) {
-      var x = 0, y = 0, norm = set.norm[i], d = set.dim;
+      var x = 0, y = 0, d = set.dim;
       for (var a = 0; a < d; a++) { x += set.vec[i * d + a] * u[a]; y += set.vec[i * d + a] * v[a]; }
-      c[2 * i] = x / norm; c[2 * i + 1] = y / norm;
+      c[2 * i] = x; c[2 * i + 1] = y;
     }
     set.coords[CUSTOM] = c; set.dims[CUSTOM] = 2; delete set.kept[CUSTOM];
     state.axisTitles = [words[1] + " → " + words[0], words[3] + " → " + words[2]];

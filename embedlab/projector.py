@@ -2,11 +2,19 @@
 
 Like the TensorFlow Embedding Projector, but built into the book's page with no
 server: :func:`projector` packs one or more sets of labelled vectors and their
-pictures (PCA, t-SNE, UMAP; 2-D and 3-D) into a compact JSON payload (vectors
-and coordinates as base64 float16, each point's 10 nearest neighbours in the
-original space as uint16) and returns an object that shows as HTML: a Plotly
-scatter driven by ``projector.js`` (a few hundred lines of plain JavaScript in
-this package). In the page a reader can
+pictures (PCA, t-SNE, UMAP; 2-D and 3-D) into a compact JSON payload and returns
+an object that shows as HTML: a Plotly scatter driven by ``projector.js`` (a few
+hundred lines of plain JavaScript in this package). The payload is small because
+
+* vectors ship as int8 codes, each row scaled so that its largest entry is ±127
+  (the page normalises every row, so the per-row scale need not travel), when the
+  cosines of every point's nearest neighbours stay within :data:`COSINE_TOLERANCE`
+  of the exact ones; otherwise (e.g. GloVe's 50 dimensions) as 12-bit codes, two
+  base64 characters per number (a quarter less than float16 in base64);
+* picture coordinates ship as 12-bit codes with an offset and a step per axis;
+* nearest neighbours are not shipped: the page computes them from the vectors.
+
+In the page a reader can
 
 * type a word and press Enter (or click a point): it is highlighted and its
   nearest neighbours *in the original space* are listed with their cosines;
@@ -25,6 +33,7 @@ this package). In the page a reader can
 from __future__ import annotations
 
 import base64
+import html
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -37,8 +46,10 @@ __all__ = ["ProjectorSet", "ProjectorView", "projector", "projector_layouts", "p
 
 #: neighbours listed for a selected point, and the neighbourhood size of the distortion colouring
 K = 10
+#: the largest error allowed on the cosines of each point's K nearest neighbours for int8 vectors
+COSINE_TOLERANCE = 2.5e-3
 _SCRIPT = Path(__file__).with_name("projector.js")
-
+_BASE64 = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,16 @@ def _b64(array: np.ndarray, dtype: str) -> str:
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
 
 
+def _q12(codes: np.ndarray) -> str:
+    """Integers in [0, 4096) as two base64 characters each (high six bits first)."""
+    codes = np.asarray(codes, dtype=np.int64).ravel()
+    if codes.size and (codes.min() < 0 or codes.max() > 4095):
+        raise ValueError("12-bit codes must lie in [0, 4096).")
+    chars = np.empty(2 * codes.size, dtype=np.uint8)
+    chars[0::2], chars[1::2] = _BASE64[codes >> 6], _BASE64[codes & 63]
+    return chars.tobytes().decode("ascii")
+
+
 def _unit(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float64)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -92,19 +113,48 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / norms
 
 
-def _cosine_neighbours(unit: np.ndarray, k: int) -> np.ndarray:
-    """Each row's ``k`` most cosine-similar other rows, most similar first (ties: lower index first)."""
-    scores = unit @ unit.T
-    np.fill_diagonal(scores, -np.inf)
-    order = np.argsort(-scores, axis=1, kind="stable")
-    return order[:, :k]
+def _row_codes(unit: np.ndarray, largest: int) -> np.ndarray:
+    """Each row scaled so that its largest entry is +-``largest``, rounded (the page needs directions only)."""
+    return np.round(unit / np.abs(unit).max(axis=1, keepdims=True) * largest)
+
+
+def _neighbour_cosine_error(unit: np.ndarray, approx: np.ndarray, k: int = K, chunk: int = 1024) -> float:
+    """The largest error of ``approx``'s cosines over each row's ``k`` nearest other rows of ``unit``."""
+    approx = _unit(approx)
+    worst = 0.0
+    for start in range(0, len(unit), chunk):
+        rows = np.arange(start, min(start + chunk, len(unit)))
+        exact = unit[rows] @ unit.T
+        exact[np.arange(len(rows)), rows] = -np.inf
+        near = np.argpartition(-exact, k, axis=1)[:, :k]
+        got = np.einsum("rd,rkd->rk", approx[rows], approx[near])
+        worst = max(worst, float(np.abs(got - np.take_along_axis(exact, near, axis=1)).max()))
+    return worst
+
+
+def _encode_vectors(unit: np.ndarray) -> dict:
+    """int8 rows when their neighbour cosines are within COSINE_TOLERANCE, else 12-bit rows."""
+    codes = _row_codes(unit, 127)
+    error = _neighbour_cosine_error(unit, codes)
+    if error <= COSINE_TOLERANCE:
+        return {"vectorCodec": "int8", "vectors": _b64(codes, "i1"), "cosineError": round(error, 5)}
+    codes = _row_codes(unit, 2047)
+    return {"vectorCodec": "q12", "vectors": _q12(codes + 2048),
+            "cosineError": round(_neighbour_cosine_error(unit, codes), 5)}
+
+
+def _encode_layout(name: str, coords: np.ndarray) -> dict:
+    """Coordinates as 12-bit codes: axis a of a point is ``offset[a] + code * step[a]``."""
+    coords = np.asarray(coords, dtype=np.float64)
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    step = np.where(high > low, (high - low) / 4095, 1.0)
+    codes = np.round((coords - low) / step)
+    return {"name": name, "dims": int(coords.shape[1]), "offset": low.tolist(), "step": step.tolist(),
+            "coords": _q12(codes)}
 
 
 def _encode_set(data: ProjectorSet) -> dict:
     unit = _unit(data.vectors)
-    half = unit.astype("<f2")
-    # neighbours of the float16 vectors the page holds, so the page's cosines and these agree
-    neighbours = _cosine_neighbours(_unit(half), K)
     groups = ["all"] * len(data.labels) if data.groups is None else [str(g) for g in data.groups]
     group_names = list(dict.fromkeys(groups))
     index = {g: i for i, g in enumerate(group_names)}
@@ -114,11 +164,9 @@ def _encode_set(data: ProjectorSet) -> dict:
         "groupNames": group_names,
         "groups": [index[g] for g in groups],
         "dim": int(unit.shape[1]),
-        "vectors": _b64(half, "<f2"),
-        "neighbours": _b64(neighbours, "<u2"),
+        **_encode_vectors(unit),
         "k": K,
-        "layouts": [{"name": name, "dims": int(np.shape(coords)[1]), "coords": _b64(coords, "<f2")}
-                    for name, coords in data.layouts.items()],
+        "layouts": [_encode_layout(name, coords) for name, coords in data.layouts.items()],
         "axes": list(data.axes) if data.axes else None,
         "metric": data.metric_note,
     }
@@ -128,9 +176,7 @@ def projector_payload(sets: Sequence[ProjectorSet]) -> dict:
     """The JSON-able data the page's script reads (see the module docstring for what it holds)."""
     if not sets:
         raise ValueError("give at least one ProjectorSet.")
-    if any(len(s.labels) >= 2**16 for s in sets):
-        raise ValueError("a projector set holds fewer than 65,536 points (neighbours are stored as uint16).")
-    return {"version": 1, "sets": [_encode_set(s) for s in sets]}
+    return {"version": 2, "sets": [_encode_set(s) for s in sets]}
 
 
 @dataclass(frozen=True)
@@ -163,7 +209,8 @@ _TEMPLATE = """<div class="embedlab-projector" id="{id}" data-testid="projector"
 </details>
 <div class="ep-body">
   <!-- the class and trace types tell book/_ext/page_assets.py which plotly.js bundle the page needs -->
-  <div class="ep-plot plotly-graph-div" data-plotly-traces="scatter scatter3d" style="height:{height}px;"></div>
+  <div class="ep-plot plotly-graph-div" data-plotly-traces="scatter scatter3d" style="height:{height}px;"
+    role="img" aria-label="{alt}"></div>
   <div class="ep-side">
     <p class="ep-status" data-testid="projector-status" aria-live="polite"></p>
     <ol class="ep-neighbours" data-testid="projector-neighbours"></ol>
@@ -178,7 +225,7 @@ embedlabProjector(document.getElementById("{id}"), {cdn});</script>
 _STYLE = """<style>
 .embedlab-projector {font-size: 0.9rem; margin: 1rem 0;}
 .embedlab-projector .ep-controls {display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center;}
-.embedlab-projector .ep-search {min-width: 12rem;}
+.embedlab-projector .ep-search {width: 16em; max-width: 100%;}  /* the whole placeholder shows */
 .embedlab-projector .ep-axes {margin: 0.4rem 0; display: flex; flex-wrap: wrap; gap: 0.3rem; align-items: center;}
 .embedlab-projector .ep-body {display: flex; flex-wrap: wrap; gap: 0.8rem;}
 .embedlab-projector .ep-plot {flex: 3 1 420px; min-width: 0;}
@@ -190,8 +237,10 @@ _STYLE = """<style>
 </style>"""
 
 
-def projector(sets: ProjectorSet | Sequence[ProjectorSet], height: int = 560) -> ProjectorView:
+def projector(sets: ProjectorSet | Sequence[ProjectorSet], height: int = 560, alt: str = "") -> ProjectorView:
     """The in-page projector for one or more :class:`ProjectorSet` (shown as HTML when displayed).
+
+    ``alt`` describes the picture for readers who cannot see it (the plot's ``aria-label``).
 
     plotly.js comes from the page (the book serves it to pages with figures); in a
     plain Jupyter it is loaded once from plotly's CDN, as :mod:`embedlab.plots` does.
@@ -202,7 +251,7 @@ def projector(sets: ProjectorSet | Sequence[ProjectorSet], height: int = 560) ->
     payload = json.dumps(projector_payload(sets), separators=(",", ":"))
     div_id = f"projector-{uuid.uuid4().hex[:12]}"
     text = _STYLE + _TEMPLATE.format(
-        id=div_id, height=int(height),
+        id=div_id, height=int(height), alt=html.escape(alt or f"A scatter plot of {sets[0].name}", quote=True),
         payload=payload.replace("<", "\\u003c"),  # no "</script>" or "<!--" inside the script element
         script=_SCRIPT.read_text(encoding="utf-8"),
         cdn=json.dumps(f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"),
