@@ -13,7 +13,7 @@ rescoring), :mod:`.store` (LanceDB on disk),
 from .bm25 import BM25Index, bm25_score, bm25_tokenize
 from .chunking import MAX_PIECES, Passage, chunk_spans, chunk_text, piece_counter
 from .corpus import CorpusError, folder_passages, minilm_piece_counter, wikipedia_passages
-from .dense import DenseIndex, cosine_top_k, top_k_stable
+from .dense import DenseIndex, cosine_top_k, rank_titles, top_k_stable
 from .encoding import DEFAULT_MODEL, encode, mean_pool
 from .engine import DEFAULT_DENSE_WEIGHT, METHODS, Hit, SearchEngine
 from .evaluation import DEFAULT_MEASURES, evaluate, recall_at_k, reciprocal_rank
@@ -50,6 +50,7 @@ __all__ = [
     "piece_counter",
     "quantize_binary",
     "quantize_int8",
+    "rank_titles",
     "recall_against_exact",
     "recall_at_k",
     "reciprocal_rank",

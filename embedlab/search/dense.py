@@ -12,7 +12,7 @@ import numpy as np
 
 from ..similarity import normalize
 
-__all__ = ["DenseIndex", "cosine_top_k", "top_k_stable"]
+__all__ = ["DenseIndex", "cosine_top_k", "rank_titles", "top_k_stable"]
 
 
 def top_k_stable(scores: np.ndarray, k: int) -> np.ndarray:
@@ -35,6 +35,18 @@ def top_k_stable(scores: np.ndarray, k: int) -> np.ndarray:
     values = np.take_along_axis(scores, part, axis=1)
     order = np.lexsort((part, -values), axis=1)
     return np.take_along_axis(part, order, axis=1)
+
+
+def rank_titles(scores: np.ndarray, titles: list[str], depth: int = 100) -> list[list[str]]:
+    """Per query (row of ``scores`` over passages), the passages' ``titles`` best first, each title once.
+
+    A document cut into passages is found when any of its passages is: the ``depth``
+    best passages are ranked and each document keeps the place of its best passage.
+    """
+    scores = np.atleast_2d(np.asarray(scores))
+    if scores.shape[1] != len(titles):
+        raise ValueError(f"scores have {scores.shape[1]} columns for {len(titles)} titles.")
+    return [list(dict.fromkeys(titles[i] for i in row)) for row in top_k_stable(scores, depth)]
 
 
 def cosine_top_k(query: np.ndarray, documents: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

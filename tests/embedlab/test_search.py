@@ -21,6 +21,7 @@ from embedlab.search import (
     encode,
     evaluate,
     mean_pool,
+    rank_titles,
     recall_at_k,
     reciprocal_rank,
     reciprocal_rank_fusion,
@@ -132,6 +133,15 @@ def test_dense_index_normalises_and_agrees_with_cosine_top_k():
         np.testing.assert_array_equal(row, best)
         np.testing.assert_allclose(row_scores, cos, rtol=1e-5)
         assert np.all(np.diff(row_scores) <= 0)
+
+
+def test_rank_titles_keeps_each_document_at_its_best_passage():
+    scores = np.array([[0.1, 0.9, 0.8, 0.3], [0.5, 0.2, 0.2, 0.7]])
+    titles = ["A", "B", "A", "C"]
+    assert rank_titles(scores, titles) == [["B", "A", "C"], ["C", "A", "B"]]
+    assert rank_titles(scores, titles, depth=1) == [["B"], ["C"]]
+    with pytest.raises(ValueError, match="titles"):
+        rank_titles(scores, titles[:3])
 
 
 def test_dense_index_rejects_wrong_dimensions():
