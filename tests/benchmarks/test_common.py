@@ -80,7 +80,7 @@ class _WatchedMeter(_common._OthersMeter):
     """The meter over this test's processes only: its own tree and the orphans it names in ``watched``
     (the machine's other processes, a parallel test worker among them, would make the count unknowable)."""
 
-    watched: set[int] = set()
+    watched: frozenset[int] = frozenset()
 
     def _snapshot(self):
         snapshot = super()._snapshot()
@@ -108,7 +108,7 @@ def test_the_meter_counts_other_processes_and_not_this_ones_tree():
     # an orphan adopted by init (outside the tree) spinning 1.5 s
     started = subprocess.run(["sh", "-c", f'{sys.executable} -c "{spin}" > /dev/null 2>&1 & echo $!'],
                              check=True, capture_output=True, text=True)
-    meter.watched = {int(started.stdout)}
+    meter.watched = frozenset({int(started.stdout)})
     time.sleep(2.5)
     others = meter.stop()
     assert 1.2 < others < 3.0, others
