@@ -12,7 +12,8 @@ from dataclasses import replace
 import nbformat
 import pytest
 
-from autograder.assign import AssignError, stale_labs, student_version, use_prose_problem, what_you_may_use
+from autograder.assign import (BEGIN, END, MARKDOWN_STUB, AssignError, stale_labs, student_version,
+                               use_prose_problem, what_you_may_use)
 from autograder.labs import LABS, get_lab
 
 from agtest_helpers import ROOT, SOLUTION
@@ -50,6 +51,51 @@ def test_check_fails_on_a_stale_lab_and_assign_fixes_it(tmp_path):
     assert stale.returncode == 1 and "differs" in stale.stderr
     assert subprocess.run(cmd, capture_output=True, cwd=ROOT).returncode == 0
     assert subprocess.run([*cmd, "--check"], capture_output=True, cwd=ROOT).returncode == 0
+
+
+def _model_answer(source):
+    """The lines between the solution markers of a markdown cell (empty when it has none)."""
+    if BEGIN not in source:
+        return []
+    answer = source.split(BEGIN, 1)[1].split(END, 1)[0].split("\n", 1)[1]
+    return [line.strip() for line in answer.splitlines() if line.strip()]
+
+
+def test_model_answers_are_in_the_solutions_and_never_in_the_labs():
+    """Every free-text question has a model answer in solutions/; labs/ shows only the prompt."""
+    answered = 0
+    for lab in LABS.values():
+        solution = nbformat.read(ROOT / "solutions" / lab.notebook, as_version=4)
+        student = nbformat.read(ROOT / "labs" / lab.notebook, as_version=4)
+        student_text = "\n".join(cell.source for cell in student.cells)
+        assert len(student.cells) == len(solution.cells)
+        for i, (ours, theirs) in enumerate(zip(solution.cells, student.cells, strict=True)):
+            if ours.cell_type != "markdown":
+                continue
+            where = f"{lab.notebook} cell {i}"
+            answer = _model_answer(ours.source)
+            if ours.source.startswith("**Question") or MARKDOWN_STUB.strip() in theirs.source:
+                assert answer, f"{where}: a question without a model answer"
+            if not answer:
+                continue
+            answered += 1
+            assert theirs.source.endswith(MARKDOWN_STUB.strip()), where
+            assert theirs.source.split(MARKDOWN_STUB.strip())[0] == ours.source.split(BEGIN)[0], where
+            leaked = [line for line in answer if line in student_text]
+            assert leaked == [], f"{where}: the model answer is in the student's notebook"
+    assert answered >= 5  # labs 1, 2 and 4 ask one question each, lab 3 two
+
+
+def test_a_new_model_answer_becomes_the_prompt_in_the_lab(tmp_path):
+    root = _copy_repo(tmp_path)
+    path = root / "solutions" / SOLUTION.name
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        f"**Question.** Why?\n\n{BEGIN}\nBecause of a planted sentence.\n{END}"))
+    nbformat.write(nb, path)
+    student = nbformat.reads(student_version(path)[1], as_version=4)
+    assert student.cells[-1].source == f"**Question.** Why?\n\n{MARKDOWN_STUB.strip()}"
+    assert "planted" not in student_version(path)[1]
 
 
 def test_unbalanced_markers_are_refused(tmp_path):
