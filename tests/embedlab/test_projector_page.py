@@ -40,7 +40,8 @@ def page_file(words, tmp_path_factory):
     folder = tmp_path_factory.mktemp("projector")
     shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", folder / "plotly.min.js")
     (folder / "index.html").write_text(
-        '<!doctype html><html><head><meta charset="utf-8"><script src="plotly.min.js"></script></head>'
+        '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        '<script src="plotly.min.js"></script></head>'
         f"<body><main>{view.html}</main></body></html>", encoding="utf-8")
     return folder / "index.html", view.payload_bytes
 
@@ -158,3 +159,50 @@ def test_custom_axes_place_each_word_by_its_projection(tab, words):
 
 def test_the_page_stays_light(page_file):
     assert page_file[1] < 2_000_000
+
+
+def test_the_keyboard_alone_searches_and_follows_a_neighbour(tab, words):
+    """Tab to the search box, type, Enter; Tab to the first neighbour, Enter: it is selected."""
+    subset, _ = words
+    tab.locator("body").click(position={"x": 1, "y": 1})
+    for _ in range(10):  # the search box is among the first controls of the widget
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.dataset.testid") == "projector-search":
+            break
+    assert tab.evaluate("document.activeElement.dataset.testid") == "projector-search"
+    tab.keyboard.type("queen")
+    tab.keyboard.press("Enter")
+    first = _listed(tab)[0][0]
+    tab.locator('[data-testid="projector-neighbours"] button').first.focus()
+    tab.keyboard.press("Enter")
+    assert tab.get_by_test_id("projector-search").input_value() == first
+    _check_against_embedlab(_listed(tab), subset, first)
+
+
+def test_the_legend_toggles_a_category(tab):
+    """A click on a category in the legend hides its points; a second click shows them again."""
+    toggle = tab.locator(".ep-plot g.legend g.traces rect.legendtoggle").first
+    visible = "document.querySelector('.ep-plot').data[0].visible"
+    toggle.click()
+    tab.wait_for_function(f"{visible} === 'legendonly'", timeout=5000)  # plotly waits out a double click
+    toggle.click()
+    tab.wait_for_function(f"{visible} === true || {visible} === undefined", timeout=5000)
+
+
+def test_it_fits_a_phone(browser, page_file, words):
+    subset, _ = words
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    context.route("http*://**", lambda route: route.abort())
+    try:
+        phone = context.new_page()
+        phone.goto(page_file[0].as_uri())
+        phone.wait_for_selector('[data-testid="projector"][data-ready="1"]', timeout=60_000)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        widget = phone.get_by_test_id("projector").bounding_box()
+        assert widget["x"] >= 0 and widget["x"] + widget["width"] <= 390 + 1, widget
+        box = phone.get_by_test_id("projector-search")
+        box.fill("river")
+        box.press("Enter")
+        _check_against_embedlab(_listed(phone), subset, "river")
+    finally:
+        context.close()
