@@ -25,7 +25,7 @@ $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt pyproject.tom
 book: $(STAMP)  ## build the website into _build/html (executes every chapter; warnings are errors)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-colab: $(STAMP)  ## Colab-ready notebooks of every chapter into _build/colab (after `make book`)
+colab: $(STAMP)  ## Colab-ready notebooks into _build/colab, pinned to this commit, and the site's downloads (after `make book`)
 	$(PY) -m tools.colab_notebooks
 
 linkcheck: $(STAMP)  ## check every external link of the book (needs the network)
