@@ -10,7 +10,7 @@ from autograder.evaluate import draw_cases
 from autograder.labs import find_exercise
 from autograder.spec import PUBLIC_SEED
 
-from agtest_helpers import judge_in_process
+from agtest_helpers import ROOT, judge_in_process
 
 
 def _evaluate(name: str, *objects):
@@ -185,3 +185,14 @@ def test_a_renamed_parameter_is_named_as_the_student_wrote_it(capsys):
     exec(cell, namespace)
     exec("check('sgd_step')", namespace)
     assert "changed its argument `W_in` in place" in capsys.readouterr().out
+
+
+def test_the_verdicts_quoted_on_the_submitting_page_are_what_check_prints(capsys):
+    """book/submitting_labs.md quotes check() on a lab 1 notebook with planted mistakes (the loop
+    verdict cites that notebook's cell, so only these two are rerun here)."""
+    page = (ROOT / "book" / "submitting_labs.md").read_text(encoding="utf-8")
+    check("dot_product", lambda u, v: float(np.matmul(u, v)))
+    check("cos_sim", lambda u, v: float(u @ v))  # forgets to divide by the lengths
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 2 and printed[1].startswith("❌ cos_sim: not yet. 0/24 cases pass. returned the plain")
+    assert [line for line in printed if line not in page] == []
