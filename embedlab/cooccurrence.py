@@ -5,10 +5,11 @@ in the same sentence (each position weighted 1; GloVe's own counter weights a co
 at distance ``d`` by ``1/d``). Pennington et al. (2014) explain why analogy offsets
 come out linear with ratios of these counts: ``P(k | ice) / P(k | steam)`` is large for
 ``k = solid``, small for ``gas`` and near 1 for ``water`` and ``fashion``, and a model
-whose dot products fit ``log X`` turns such ratios into vector differences. Chapter 5
-counts a Wikipedia slice with :func:`cooccurrence_counts`; the vocabulary and the
-(center, context) pairs are word2vec's (:mod:`embedlab.word2vec`), so both chapters
-count the same windows.
+whose dot products fit ``log X`` turns such ratios into vector differences. Section 5.3
+counts a Wikipedia slice with :func:`cooccurrence_counts` and compares
+:meth:`Cooccurrence.log_ratio` over the probe words of :meth:`Cooccurrence.shared_contexts`
+with GloVe's vectors. The vocabulary and the (center, context) positions come from
+:mod:`embedlab.word2vec`, always at full window width (word2vec shrinks its windows at random).
 """
 
 from __future__ import annotations
@@ -74,19 +75,33 @@ class Cooccurrence:
         with np.errstate(divide="ignore", invalid="ignore"):
             return top / bottom
 
-    def log_ratio_profile(
-        self, numerator: str, denominator: str, n_contexts: int, smoothing: float = 1.0
+    def log_ratio(
+        self, numerator: str, denominator: str, contexts: Sequence[str], smoothing: float = 0.0
     ) -> np.ndarray:
-        """``log P(k | numerator) / P(k | denominator)`` over the ``n_contexts`` most frequent words ``k``.
+        """``log P(k | numerator) / P(k | denominator)`` for each ``k`` (natural log).
 
-        The vector GloVe's argument says the offset ``numerator - denominator`` must
-        reproduce, up to a constant, in its dot products with the context vectors.
-        ``smoothing`` (> 0) keeps every logarithm finite.
+        What Pennington et al. (2014) ask the offset ``numerator - denominator`` to
+        reproduce, up to a constant, in its dot products with the context vectors. A count
+        of 0 gives ``-inf`` or ``inf`` (``nan`` for 0 / 0), without a warning; choose
+        contexts with :meth:`shared_contexts` to keep every value finite.
         """
-        if smoothing <= 0:
-            raise ValueError(f"smoothing must be positive for a log-ratio profile, got {smoothing}.")
-        contexts = self.vocab.words[:n_contexts]
-        return np.log(self.ratio(numerator, denominator, contexts, smoothing))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(self.ratio(numerator, denominator, contexts, smoothing))
+
+    def shared_contexts(self, words: Sequence[str], min_count: int = 1) -> list[str]:
+        """Context words seen at least ``min_count`` times near *each* of ``words``, most frequent first.
+
+        The probe words whose ratios the corpus can estimate for all of ``words`` at once
+        (``words`` themselves are left out). Raising ``min_count`` trades probe words for
+        less noisy counts.
+        """
+        if min_count < 1:
+            raise ValueError(f"min_count must be at least 1, got {min_count}.")
+        ids = self._ids(words)
+        rows = self.counts[ids].toarray()
+        keep = (rows >= min_count).all(axis=0)
+        keep[ids] = False
+        return [self.vocab.words[i] for i in np.flatnonzero(keep)]
 
 
 def cooccurrence_counts(sentences: Sequence[Sequence[str]], window: int = 5, min_count: int = 1) -> Cooccurrence:
