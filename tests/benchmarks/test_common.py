@@ -14,6 +14,7 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 import _common  # noqa: E402
+import _figures  # noqa: E402
 
 def _state(load: float, clock: float, others_cpu: float | None = None) -> dict:
     state = {"load_1min": load, "cpus": 2, "time": f"t{clock}", "clock": clock}
@@ -50,10 +51,11 @@ def test_a_quiet_run_is_saved_with_its_conditions_and_goals(results, monkeypatch
                                    "others_cpu_per_core": 0.0, "noisy": False}
     assert [g["met"] for g in saved["goals"]] == [True, False]
     table = (results.parent / "RESULTS.md").read_text()
-    assert "| seconds for the thing | <= 10 | 4.0 | met |" in table
-    assert "| speed-up | >= 2 | 1.5 | **not met** |" in table
-    assert "load average 0.3 before and 1.9 after (the run's own work included), on 2 cores; other " \
-           "processes used 0% of the CPU during the run." in table
+    unlabelled = "(no label yet: add one to benchmarks/_figures.py)"
+    assert f"| `seconds` | 4.0 | {unlabelled} | ≤ 10 | yes |" in table
+    assert f"| `ratio` | 1.5 | {unlabelled} | ≥ 2 | **no** |" in table
+    assert "Load: other processes used 0.0% of the CPU during the run; the 1-minute load average was 0.3 " \
+           "before and 1.9 after, on 2 cores (the run's own work included)." in table
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == saved
 
 
@@ -130,3 +132,51 @@ def test_every_saved_result_was_measured_on_a_quiet_machine(path):
     assert conditions["others_cpu_per_core"] is not None, f"{path.name} does not say what else used the CPU"
     assert not conditions["noisy"], f"{path.name} was measured on a busy machine"
     assert conditions["others_cpu_per_core"] <= _common.MAX_LOAD_PER_CORE
+
+
+# -- RESULTS.md: every figure with a label, a meaning, its goal and a note when it looks odd ---------
+
+def test_a_figure_is_shown_with_its_label_unit_goal_and_note(results, monkeypatch):
+    monkeypatch.setattr(_common, "_finish", lambda: QUIET)
+    monkeypatch.setitem(_common.FIGURES, "demo", {
+        "seconds": _figures.Figure("Time for the thing", "one call of the thing", " s"),
+        "ratio": _figures.Figure("Speed-up", "theirs over ours", _figures.TIMES, note="Below 2: odd.",
+                                 when=lambda f: f["ratio"] < 2),
+        "flag": _figures.Figure("Same answer", "whether both agree", note="Never shown.",
+                                when=lambda f: not f["flag"]),
+    })
+    _common.report("demo", {"seconds": 4.0, "ratio": 1.5, "flag": True, "count": 12345}, _args("--save"),
+                   BEFORE, GOALS)
+    table = (results.parent / "RESULTS.md").read_text()
+    assert "| figure | value | what it means | goal | met? |" in table
+    assert "| Time for the thing | 4.0 s | one call of the thing | ≤ 10 s | yes |" in table
+    assert f"| Speed-up | 1.5{_figures.TIMES} | theirs over ours | ≥ 2{_figures.TIMES} | **no** |" in table
+    assert "| Same answer | yes | whether both agree |  |  |" in table
+    assert "| `count` | 12,345 |" in table  # no entry: shown by its key, and flagged
+    assert "* **Speed-up:** Below 2: odd." in table and "Never shown" not in table
+
+
+def test_the_period_and_machine_are_stated():
+    figures = {"date": "2026-12-06", "machine": "m", "conditions": {
+        "before": {"load_1min": 0.2, "cpus": 2, "time": "2026-12-06T06:38:26+0000"},
+        "after": {"load_1min": 2.1, "cpus": 2, "time": "2026-12-06T06:41:28+0000"},
+        "others_cpu_per_core": 0.061, "noisy": False}}
+    assert _common._conditions_line(figures).startswith(
+        "Measured 2026-12-06, 06:38 to 06:41 UTC on m. Load: other processes used 6.1% of the CPU")
+
+
+@pytest.mark.parametrize("path", sorted((BENCHMARKS / "results").glob("*.json")), ids=lambda p: p.stem)
+def test_every_saved_figure_has_a_label_and_a_meaning(path):
+    figures = json.loads(path.read_text())
+    keys = {k for k in figures if k not in _common._NOT_FIGURES} | {g["figure"] for g in figures["goals"]}
+    labels = _figures.FIGURES.get(figures["benchmark"], {})
+    assert sorted(keys - labels.keys()) == [], f"add these figures of {path.name} to benchmarks/_figures.py"
+    assert figures["benchmark"] in _figures.SUMMARIES
+    for key in keys:  # every odd-figure condition can be evaluated on the saved figures
+        labels[key].note_for(figures)
+
+
+def test_results_md_is_rendered_from_the_saved_figures():
+    """RESULTS.md (included by the book's appendix) is what the writer makes of results/*.json."""
+    assert (BENCHMARKS / "RESULTS.md").read_text() == _common.render_results(BENCHMARKS / "results"), \
+        "regenerate it: cd benchmarks && python -c 'import _common; _common.write_results_table()'"
