@@ -217,7 +217,7 @@ def test_heatmap_is_readable_on_a_phone(base_url, browser):
 
 # -- chapter 6's projector (the widget itself: tests/embedlab/test_projector_page.py) -----------------
 
-PROJECTOR_PAGE = "book/06_visualization.html"
+PROJECTOR_PAGE = "book/06_3_projector.html"
 
 
 @pytest.fixture(scope="module")
