@@ -41,7 +41,7 @@ def _build(tmp_path, text: str, page: str = "index") -> tuple[str, str]:
     (src / "conf.py").write_text(
         "import sys\n"
         f"sys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
-        "extensions = ['myst_parser', 'lab_links']\n"
+        "extensions = ['myst_nb', 'lab_links']  # as the book: myst_nb's parser registry is process-wide\n"
         "exclude_patterns = ['labs/*.ipynb']\n"
         "html_theme_options = {'repository_url': 'https://github.com/org/repo',\n"
         "                      'launch_buttons': {'colab_url': 'https://colab.research.google.com'}}\n",

@@ -10,6 +10,7 @@ Screenshots go to test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import os
 import re
@@ -181,6 +182,68 @@ def test_code_and_outputs_do_not_scroll_sideways_at_1280px(page, base_url, brows
     finally:
         context.close()
     assert overflowing == [], f"{page}: code or output blocks scroll sideways; their longest lines: {overflowing}"
+
+
+# -- length, width and weight of every page (issue 20) ---------------------------------------------
+
+#: the tallest a page may be at 1280 px (about 15 screens); longer topics are split into sections
+MAX_HEIGHT_PX = 15_000
+#: what a first visit may transfer: a page with figures, and a page with none
+MAX_BYTES_WITH_FIGURES, MAX_BYTES_WITHOUT = 3_000_000, 1_000_000
+PHONE = {"width": 390, "height": 844}
+
+# Every response the page received, with its size as sent (the local server does not compress).
+_TRANSFERRED = """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+    .map(e => [e.name, e.encodedBodySize || e.transferSize || 0])"""
+_HAS_FIGURES = "() => document.querySelectorAll('main img, main div.plotly-graph-div, main svg.mermaid').length > 0"
+
+
+def _settle(tab, url: str) -> None:
+    tab.goto(url, wait_until="load", timeout=120_000)
+    tab.wait_for_load_state("networkidle")
+    # lazy content (MathJax, plotly bundles, images) loads as the reader scrolls: scroll once through
+    tab.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 800) {"
+                 " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } window.scrollTo(0, 0); }")
+    tab.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_is_short_fits_a_phone_and_stays_light(page, base_url, browser):
+    """At 1280 px at most 15,000 px tall, at 390 px no wider than the screen, and at most 3 MB
+    transferred on a first visit (1 MB for a page without figures); the figures go to
+    test-artifacts/page-metrics/ for the README."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        _settle(tab, f"{base_url}/{page}.html")
+        height = tab.evaluate("() => document.documentElement.scrollHeight")
+        transferred = tab.evaluate(_TRANSFERRED)
+        has_figures = tab.evaluate(_HAS_FIGURES)
+    finally:
+        context.close()
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    try:
+        tab = context.new_page()
+        _settle(tab, f"{base_url}/{page}.html")
+        phone_width = tab.evaluate("() => document.documentElement.scrollWidth")
+        phone_height = tab.evaluate("() => document.documentElement.scrollHeight")
+    finally:
+        context.close()
+
+    total = sum(size for _, size in transferred)
+    metrics = {"page": page, "height_1280": height, "height_390": phone_height, "width_390": phone_width,
+               "bytes": total, "figures": has_figures,
+               "largest": sorted(transferred, key=lambda item: -item[1])[:5]}
+    folder = ARTIFACTS / "page-metrics"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]", "_", page)
+    (folder / f"{name}.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+
+    assert height <= MAX_HEIGHT_PX, f"{page} is {height:,} px tall at 1280 px (limit {MAX_HEIGHT_PX:,}): split it"
+    assert phone_width <= PHONE["width"], f"{page} is {phone_width} px wide on a {PHONE['width']} px phone"
+    limit = MAX_BYTES_WITH_FIGURES if has_figures else MAX_BYTES_WITHOUT
+    assert total <= limit, (f"{page} transfers {total / 1e6:.2f} MB (limit {limit / 1e6:.0f} MB); "
+                            f"the largest: {metrics['largest']}")
 
 
 _TICK_BOXES = """(root, selector) => [...root.querySelectorAll(selector)]

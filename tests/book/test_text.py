@@ -78,8 +78,12 @@ def test_chapter_ends_by_pointing_to_its_lab(page):
 def test_lab_page_starts_with_the_chapters_it_follows(page):
     first = markdown_text(page).split("\n\n")
     assert first[0].startswith("# "), f"{page} should start with its title"
-    assert re.match(r"\*?After chapters? \d", first[1]), f"{page}: under the title, say 'After chapter N'"
-    assert mentioned_chapters(first[1]) <= CHAPTER_NUMBERS
+    intro = first[1]
+    assert re.match(r"\*?Practises \[?chapters? \d", intro), f"{page}: under the title, say 'Practises chapter N'"
+    assert mentioned_chapters(intro) <= CHAPTER_NUMBERS
+    linked = set(re.findall(r"\]\(\.\./book/([\w]+)\.md\)", intro))
+    assert any(re.match(r"\d\d_", name) for name in linked), f"{page}: link the chapter(s) it practises"
+    assert "submitting_labs" in linked, f"{page}: link 'How to do and submit a lab' under the title"
 
 
 @pytest.mark.parametrize("page", [p for p in toc_pages() if p.startswith("book/") and is_notebook_page(p)])
