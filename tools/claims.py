@@ -83,7 +83,7 @@ GLUE_OPEN, GLUE_CLOSE = "\u27e6", "\u27e7"  # ⟦glued value⟧ in a block's tex
 NUMBER = re.compile(r"(?<![\w.,\u27e6])(?<![^\W\d_]-)\d+(?:[.,]\d+)*(?![\w\u27e7]|[.,]\d)")
 STRUCTURE = re.compile(
     r"\b(?:chapters?|labs?|exercises?|figures?|fig\.|sections?|tables?)\s+"
-    r"(?:\d+(?:\s*(?:\u2013|-|,|and|to|or)\s*)?)*$",
+    r"(?:\d+(?:\.\d+)?(?:\s*(?:\u2013|-|,|and|to|or)\s*)?)*$",
     re.IGNORECASE,
 )
 

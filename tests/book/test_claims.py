@@ -52,6 +52,8 @@ def test_references_to_the_books_structure_are_explained():
                    'Also <span class="caption-number">Fig. 3 </span>a caption, and 7 dwarfs.</p>')
     assert unexplained(report) == ["7"]
     assert report.structural == 7  # 1, 3, 5, 7, 2, 4, 1
+    sections = check("<p>See sections 6.1 and 6.2; section 7.4 has 3 more.</p>")
+    assert unexplained(sections) == ["3"] and sections.structural == 3
     numbered = check("<h2>2. Fill in the exercises</h2><p>2. Not a heading.</p>")
     assert unexplained(numbered) == ["2"] and numbered.structural == 1
 

@@ -122,3 +122,23 @@ def test_intro_has_a_roadmap_of_seven_chapters_and_five_labs():
     rows = re.findall(r"(?m)^\| (\d) \| ", text)
     assert rows == [str(n) for n in range(1, 8)]
     assert all(f"Lab {n}" in text for n in range(1, 6))
+
+
+def _last_page_of_each_chapter() -> list[str]:
+    last: dict[int, str] = {}
+    for page in CHAPTER_PAGES:
+        last[int(page[5:7])] = page
+    return [last[n] for n in sorted(last)]
+
+
+@pytest.mark.parametrize("page", _last_page_of_each_chapter())
+def test_every_chapter_ends_with_further_reading(page):
+    """At least three sources, each a link with one line on why to read it (issue 20)."""
+    text = markdown_text(page)
+    assert "\n## Further reading\n" in text, f"{page}: the chapter's last page needs '## Further reading'"
+    section = text.split("\n## Further reading\n", 1)[1].split("\n## ", 1)[0]
+    items = re.findall(r"(?ms)^\* (.*?)(?=^\* |^\s*$|\Z)", section)
+    sources = [item for item in items if re.search(r"\]\(https?://", item)]
+    assert len(sources) >= 3, f"{page}: further reading lists {len(sources)} linked sources; give at least 3"
+    why = [item for item in sources if re.search(r"\)(,? [^\n]*)?:\s+\S.{20,}", item.replace("\n", " "))]
+    assert why == sources, f"{page}: say in one line why to read each source: {set(sources) - set(why)}"
