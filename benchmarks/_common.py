@@ -261,7 +261,8 @@ def render_results(results: Path) -> str:
         figures = json.loads(path.read_text())
         name = figures["benchmark"]
         goals = {goal["figure"]: goal for goal in figures.get("goals", [])}
-        lines += [f"## {name} (`bench_{name}.py`)", ""]
+        # the marker lets the book split the file between its appendix pages
+        lines += [f"<!-- benchmark: {name} -->", f"## {name} (`bench_{name}.py`)", ""]
         if name in SUMMARIES:
             lines += [SUMMARIES[name], ""]
         lines += [_conditions_line(figures), "", "| figure | value | what it means | goal | met? |",
