@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 
 import pytest
 from book_helpers import ROOT, colab_url, is_notebook_page, load_config, page_source, toc_pages
@@ -38,6 +39,10 @@ def test_every_toc_page_exists_and_notebooks_have_an_ipynb_for_colab(page):
 
 def test_toc_lists_the_first_three_chapters_in_order():
     pages = toc_pages()
-    chapters = [p for p in pages if p.startswith("book/0")]
+    chapters = [p for p in pages if re.match(r"book/\d\d_", p) and not re.match(r"book/\d\d_\d_", p)]
     assert chapters[:3] == ["book/01_lookup_tables", "book/02_dot_products", "book/03_cosine_similarity"]
+    sections = [p for p in pages if re.match(r"book/\d\d_\d_", p)]
+    for section in sections:  # a section (book/05_2_...) comes after its chapter's first page
+        first = next(c for c in chapters if c[5:7] == section[5:7])
+        assert pages.index(first) < pages.index(section), f"{section} comes before its chapter {first}"
     assert pages[0] == "book/intro"

@@ -148,15 +148,22 @@ def test_page_in_a_real_browser(page, base_url, browser):
         if tab.locator("div.math, span.math").count():
             tab.locator("mjx-container").first.wait_for(state="attached", timeout=15000)
 
-        # the Colab button opens this page's notebook on GitHub, as configured in _config.yml
+        # the Colab button opens this page's notebook on GitHub, as configured in _config.yml; other
+        # Colab links in the text ({colab-lab}`...`, "Practise this in Lab N") open a lab's notebook
+        config = load_config()
+        button = tab.locator('.dropdown-launch-buttons a[href*="colab.research.google.com"]').all()
+        button_links = sorted({a.get_attribute("href") for a in button})
         anchors = tab.locator('a[href*="colab.research.google.com"]').all()
-        colab_links = sorted({a.get_attribute("href") for a in anchors})
+        colab_links = {a.get_attribute("href") for a in anchors}
+        labs = {colab_url(p, config) for p in toc_pages() if p.startswith("labs/")}
         if is_notebook_page(page):
-            assert colab_links == [colab_url(page, load_config())]
+            assert button_links == [colab_url(page, config)]
             notebook = ROOT / f"{page}.ipynb"
             assert notebook.exists(), f"the Colab link points at {page}.ipynb, which is not in the repository"
+            assert colab_links - {colab_url(page, config)} <= labs, f"{page}: Colab links to no lab: {colab_links}"
         else:
-            assert colab_links == [], f"{page} is not a notebook but links to Colab: {colab_links}"
+            assert button_links == [], f"{page} is not a notebook but has a Colab button: {button_links}"
+            assert colab_links <= labs, f"{page} links to Colab notebooks that are no lab: {colab_links - labs}"
 
         # no executed cell left an error or stderr on the page
         assert tab.locator("div.cell_output .output.error, div.cell_output .output.stderr").count() == 0
