@@ -19,6 +19,7 @@ def xdist_group_of(path: Path) -> str:
     return "book" if BOOK_TESTS in path.parents else path.as_posix()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks to group the tests
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if not item.get_closest_marker("xdist_group"):
