@@ -16,7 +16,7 @@ def xdist_group_of(path: Path) -> str:
     once; the book's tests share one worker, which builds the site once (the ``site`` fixture) while
     the other worker runs the rest.
     """
-    return "book" if BOOK_TESTS in path.parents else path.as_posix()
+    return "book" if BOOK_TESTS in path.parents else path.relative_to(BOOK_TESTS.parent).as_posix()
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks to group the tests

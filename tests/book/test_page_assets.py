@@ -28,7 +28,9 @@ def _figure(*traces) -> str:
     (_figure(go.Heatmap(z=[[1]])) + _figure(go.Scatter3d(x=[1], y=[2], z=[3])), "plotly"),  # no bundle has both
     (_figure(go.Scatterpolar(r=[1], theta=[0])), "plotly"),  # in no partial bundle
     ('<div class="plotly-graph-div" style="height:9px"></div>', "plotly"),  # a figure that does not say
-])
+], ids=["no-figure", "heatmap", "scatter-and-bar", "scatter3d", "heatmap-and-scatter3d", "scatterpolar",
+        "traces-unknown"])  # stable ids: the figures' HTML holds random element ids, and pytest-xdist
+                            # workers must collect the same test names
 def test_a_page_gets_the_smallest_bundle_that_draws_its_figures(body, bundle):
     assert page_assets.bundle_for(body) == bundle
 
