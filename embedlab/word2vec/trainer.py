@@ -51,6 +51,25 @@ def _initial_weights(n_words: int, dim: int, rng: np.random.Generator) -> tuple[
     return w_in, np.zeros((n_words, dim), dtype=np.float32)
 
 
+def _stop_if_diverged(epoch: int, losses: list[float], w_in: np.ndarray, negative: int, alpha: float,
+                      workers: int) -> None:
+    """Raise when training has blown up, instead of returning vectors that look trained but are noise.
+
+    Untrained vectors score every prediction (1 + ``negative``) * log 2; a healthy run only goes
+    down from there. An epoch whose mean loss is 3 times that, or any non-finite number, means the
+    steps were too large (``alpha``; with several workers, updates of the same rows also add up).
+    """
+    start = (1 + negative) * np.log(2)
+    mean = float(np.mean(losses)) if losses else 0.0
+    if np.isfinite(mean) and mean <= 3 * start and np.isfinite(w_in).all():
+        return
+    raise FloatingPointError(
+        f"word2vec diverged in epoch {epoch}: mean loss per prediction {mean:.3g}, against {start:.2f} for "
+        f"untrained vectors. The learning rate alpha={alpha:g} is too large for these settings"
+        f"{f' with {workers} workers' if workers > 1 else ''}: try 0.025 (gensim's default) or smaller."
+    )
+
+
 def train_word2vec(
     sentences: Sequence[Sequence[str]],
     vector_size: int = 100,
@@ -139,7 +158,9 @@ def train_word2vec(
             queue = itertools.count()
             done = [train_blocks(epoch, queue)] if workers == 1 else list(
                 pool.map(train_blocks, [epoch] * workers, [queue] * workers))
-            history += [loss for _, loss in sorted(itertools.chain(*done))]  # in block order
+            epoch_losses = [loss for _, loss in sorted(itertools.chain(*done))]  # in block order
+            history += epoch_losses
+            _stop_if_diverged(number + 1, epoch_losses, w_in, negative, alpha, workers)
             if progress:
                 bar.n = (number + 1) * len(ids)
                 bar.refresh()

@@ -70,3 +70,11 @@ def test_full_softmax_skipgram_learns_the_groups():
     result = train_softmax_skipgram(planted_corpus(200), vector_size=8, epochs=150)
     assert result.loss_history[-1] < result.loss_history[0] - 0.3
     assert group_accuracy(result.embeddings) == 1.0
+
+
+@pytest.mark.parametrize("method", ["shared", "cbow"])
+def test_a_learning_rate_that_blows_up_stops_with_advice_instead_of_returning_noise(method):
+    advice = r"diverged in epoch 1.*alpha=50.*try 0\.025"
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(FloatingPointError, match=advice):
+        train_word2vec(planted_corpus(), vector_size=16, min_count=1, epochs=2, alpha=50.0, min_alpha=50.0,
+                       sample=0, method=method, block_size=64, workers=1, progress=False)
