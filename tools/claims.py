@@ -4,7 +4,8 @@ The course promises that the numbers on a page come from code the reader can run
 checks that promise over the built HTML (``_build/html``), so it holds for what a reader sees:
 
 * **Prose** is the text of the article: paragraphs, list items, table cells, headings, figure
-  captions, admonitions and solutions. Not prose (never checked): code cells and their outputs,
+  captions (those a code cell's figure carries too), admonitions and solutions. Not prose (never
+  checked): code cells and their outputs,
   inline code, math (``$…$``: notation such as $10^5$ or $K + 1$), the navigation, and the
   numbering Sphinx adds itself (``Fig. 2``, ``Exercise 3``).
 * A **number** is a run of digits standing on its own (``384``, ``1,000``, ``0.75``, ``50`` in
@@ -143,6 +144,17 @@ def _block_of(node: NavigableString, root: Tag) -> Tag:
     return root
 
 
+def _excluded(ancestors: list[Tag], excluded: set[int]) -> bool:
+    """Whether a text node is not prose: under an excluded element, unless a figure caption is nearer
+    (a code cell's figure keeps its caption, typed by the author, inside the cell's output)."""
+    for ancestor in ancestors:  # nearest first
+        if id(ancestor) in excluded:
+            return True
+        if ancestor.name == "figcaption":
+            return False
+    return False
+
+
 def prose_blocks(root: Tag, skip: Iterable[Tag] = ()) -> Iterator[tuple[Tag, str]]:
     """(block element, its own prose text) in document order; glued values as ⟦value⟧.
 
@@ -155,7 +167,7 @@ def prose_blocks(root: Tag, skip: Iterable[Tag] = ()) -> Iterator[tuple[Tag, str
         if not isinstance(node, NavigableString) or type(node) is not NavigableString:
             continue  # comments, doctype, CDATA
         ancestors = list(node.parents)
-        if any(id(a) in excluded for a in ancestors):
+        if _excluded(ancestors, excluded):
             continue
         text = str(node)
         if any(GLUED in (a.get("class") or []) for a in ancestors if isinstance(a, Tag)):

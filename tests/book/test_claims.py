@@ -131,3 +131,10 @@ def test_every_prose_number_is_glued_or_explained(site, page_name):
 @pytest.mark.slow
 def test_chapters_and_the_appendix_report_the_same_measures_alike(site):
     assert claims.check_same_measures(claims.load_claims(), site) == []
+
+
+def test_a_code_cells_figure_caption_is_prose_and_its_output_is_not():
+    report = check('<div class="cell_output"><pre>printed 42</pre><figure><img alt="a plot"/>'
+                   '<figcaption><p><span class="caption-number">Fig. 2 </span>Loss over the 5 epochs.</p>'
+                   '</figcaption></figure></div>')
+    assert unexplained(report) == ["5"]
