@@ -75,6 +75,7 @@ def _int8_cases(seeds=range(10)):
     return [case for seed in seeds for case in exercise.cases(np.random.default_rng(seed))]
 
 
+@pytest.mark.slow  # seconds: every seed, or sentence-transformers' import, or a timed window
 def test_the_int8_reference_agrees_with_sentence_transformers_on_the_lab_cases():
     """An outside oracle: sentence-transformers' quantize_embeddings with the calibration's ranges."""
     quantization = pytest.importorskip("sentence_transformers.util.quantization")
@@ -138,6 +139,7 @@ def _search(query, documents, k, rescore, argsort):
     return candidates[np.argsort(-(rows @ query) / np.linalg.norm(rows, axis=1))[:k]]
 
 
+@pytest.mark.slow  # seconds: every seed, or sentence-transformers' import, or a timed window
 def test_binary_search_cases_need_no_tie_rule_and_honest_code_passes_on_every_seed():
     """The k * rescore-th nearest code is strictly nearer than the next one, so a quicksort, argpartition or a
     stable sort choose the same candidates; the reference's results are not in index order."""

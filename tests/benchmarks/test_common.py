@@ -97,6 +97,7 @@ class _WatchedMeter(_common._OthersMeter):
         return {pid: value for pid, value in snapshot.items() if pid in self.watched or ours(pid)}
 
 
+@pytest.mark.slow  # seconds: every seed, or sentence-transformers' import, or a timed window
 def test_the_meter_counts_other_processes_and_not_this_ones_tree():
     import subprocess
 

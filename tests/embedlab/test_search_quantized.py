@@ -19,6 +19,7 @@ def clustered():
     return docs, queries
 
 
+@pytest.mark.slow  # seconds: every seed, or sentence-transformers' import, or a timed window
 def test_int8_and_binary_codes_match_sentence_transformers(clustered):
     quantization = pytest.importorskip("sentence_transformers.quantization")
     docs, _ = clustered
