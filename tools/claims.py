@@ -144,11 +144,14 @@ def _block_of(node: NavigableString, root: Tag) -> Tag:
     return root
 
 
-def _excluded(ancestors: list[Tag], excluded: set[int]) -> bool:
-    """Whether a text node is not prose: under an excluded element, unless a figure caption is nearer
-    (a code cell's figure keeps its caption, typed by the author, inside the cell's output)."""
+def _excluded(ancestors: list[Tag], not_prose: set[int], skipped: set[int]) -> bool:
+    """Whether a text node is left out: under an allowlisted element, or under a non-prose element
+    unless a figure caption is nearer (a code cell's figure keeps its caption, typed by the author,
+    inside the cell's output)."""
+    if any(id(ancestor) in skipped for ancestor in ancestors):
+        return True
     for ancestor in ancestors:  # nearest first
-        if id(ancestor) in excluded:
+        if id(ancestor) in not_prose:
             return True
         if ancestor.name == "figcaption":
             return False
@@ -160,14 +163,14 @@ def prose_blocks(root: Tag, skip: Iterable[Tag] = ()) -> Iterator[tuple[Tag, str
 
     ``skip`` holds elements whose numbers are explained wholesale (allowlist selectors).
     """
-    excluded = set(map(id, root.select(NOT_PROSE))) | set(map(id, skip))
+    not_prose, skipped = set(map(id, root.select(NOT_PROSE))), set(map(id, skip))
     texts: dict[int, list[str]] = {}
     blocks: dict[int, Tag] = {}
     for node in root.find_all(string=True):
         if not isinstance(node, NavigableString) or type(node) is not NavigableString:
             continue  # comments, doctype, CDATA
         ancestors = list(node.parents)
-        if _excluded(ancestors, excluded):
+        if _excluded(ancestors, not_prose, skipped):
             continue
         text = str(node)
         if any(GLUED in (a.get("class") or []) for a in ancestors if isinstance(a, Tag)):

@@ -138,3 +138,10 @@ def test_a_code_cells_figure_caption_is_prose_and_its_output_is_not():
                    '<figcaption><p><span class="caption-number">Fig. 2 </span>Loss over the 5 epochs.</p>'
                    '</figcaption></figure></div>')
     assert unexplained(report) == ["5"]
+
+
+def test_an_allowlist_selector_also_covers_the_captions_inside_it():
+    body = ('<section id="results"><div class="cell_output"><figure><figcaption><p>Loss over the 5 epochs.</p>'
+            '</figcaption></figure></div></section>')
+    report = check(body, [{"reason": "a generated section", "selector": "section#results"}])
+    assert unexplained(report) == []

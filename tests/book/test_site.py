@@ -10,10 +10,10 @@ Screenshots go to test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import functools
-import json
 import gzip
 import http.server
 import io
+import json
 import os
 import re
 import shutil
