@@ -217,14 +217,19 @@ def _sized_int8_case(rng: np.random.Generator, n: int) -> Case:
     return Case((rng.normal(0, 0.1, (n, n)), rng.normal(0, 0.1, (n + 3, n))))
 
 
-def _discriminating(make, reference, wrongs):
-    """``make()`` drawn again until every wrong answer in ``wrongs`` differs from the reference's."""
+def _differs(answer, right) -> bool:
+    return np.shape(answer) != np.shape(right) or not np.array_equal(np.ravel(answer), np.ravel(right))
+
+
+def _discriminating(make, reference, wrongs, usable=lambda case: True):
+    """``make()`` drawn again until the case is ``usable`` and every wrong answer in ``wrongs`` differs
+    from the reference's (the cheap ``usable`` first: the near misses cost more than the draw)."""
     while True:
         case = make()
-        right = reference(*case.args)
-        if all(not np.array_equal(np.asarray(wrong(*case.args)).ravel(), np.asarray(right).ravel())
-               or np.shape(wrong(*case.args)) != np.shape(right) for wrong in wrongs):
-            return case
+        if usable(case):
+            right = reference(*case.args)
+            if all(_differs(wrong(*case.args), right) for wrong in wrongs):
+                return case
 
 
 def _signed_vectors(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
@@ -263,13 +268,13 @@ def _search_case(rng: np.random.Generator) -> Case:
         documents = (documents + offset)[rng.permutation(n)] * rng.uniform(1 / 3, 3, (n, 1))
         return Case((query + offset, documents, k, rescore))
 
-    while True:
-        case = _discriminating(make, _binary_top_k, [near.wrong for near in _SEARCH_NEAR])
+    def no_ties_at_the_cutoffs(case: Case) -> bool:
         query, documents, k, rescore = case.args
         distance = np.sort(_hamming_to(query, documents))
-        if (distance[k * rescore - 1] < distance[k * rescore] and distance[k - 1] < distance[k]
-                and np.any(np.diff(_binary_top_k(*case.args)) < 0)):
-            return case
+        return bool(distance[k * rescore - 1] < distance[k * rescore] and distance[k - 1] < distance[k]
+                    and np.any(np.diff(_binary_top_k(*case.args)) < 0))
+
+    return _discriminating(make, _binary_top_k, [near.wrong for near in _SEARCH_NEAR], no_ties_at_the_cutoffs)
 
 
 # -- references (embedlab.search) ------------------------------------------------------------------

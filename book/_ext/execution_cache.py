@@ -8,14 +8,27 @@ package's source and the computing libraries' versions) and the saved benchmark 
 chapters show (``benchmarks/results/*.json``, read by ``load_benchmark_results``),
 ``_build/.jupyter_cache/<fingerprint>``: a change of either starts from an empty cache, and the
 folders of other fingerprints go.
+
+Chapters that are not in the cache are executed before Sphinx reads them, several at a time
+(one per CPU, the slowest of the last build first: ``durations.json`` beside the fingerprint
+folders), and cached exactly as MyST-NB caches them; Sphinx then finds every chapter executed.
+A chapter that fails here is left to MyST-NB, which executes it again and reports the error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import multiprocessing
+import os
 import re
 import shutil
-from pathlib import Path
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path, PurePosixPath
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 FINGERPRINT_LENGTH = 16
 
@@ -41,6 +54,73 @@ def fingerprinted_cache(app, config) -> None:
     config.nb_execution_cache_path = str(root / fingerprint)
 
 
+def _execute(notebook, cwd: str, timeout: int | None, allow_errors: bool):
+    """Run one chapter in a fresh kernel (in a worker process); returns the execution result."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    return single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True)
+
+
+def _stale_chapters(env, docnames) -> list[tuple[str, Path, object, dict | None]]:
+    """(docname, path, notebook, read format) of the chapters to be read that the cache does not hold."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import create_nb_reader
+
+    md_config, nb_config = env.myst_config, env.mystnb_config
+    cache = get_cache(nb_config.execution_cache_path)
+    stale = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if any(PurePosixPath(path.as_posix()).match(p) for p in nb_config.execution_excludepatterns):
+            continue
+        reader = create_nb_reader(str(path), md_config, nb_config, path.read_text(encoding="utf-8"))
+        if reader is None:
+            continue  # a page of plain Markdown
+        notebook = reader.read(path.read_text(encoding="utf-8"))
+        try:
+            cache.match_cache_notebook(notebook)
+        except KeyError:
+            stale.append((docname, path, notebook, reader.read_fmt))
+    return stale
+
+
+def execute_stale_chapters(app, env, docnames) -> None:
+    """Execute the chapters the cache lacks in parallel and cache them as MyST-NB would."""
+    nb_config = getattr(env, "mystnb_config", None)
+    if nb_config is None or nb_config.execution_mode != "cache" or not docnames:
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    stale = _stale_chapters(env, docnames)
+    if len(stale) < 2:
+        return  # nothing to gain: MyST-NB executes a single chapter itself
+    durations_file = Path(nb_config.execution_cache_path).parent / "durations.json"
+    durations = json.loads(durations_file.read_text()) if durations_file.exists() else {}
+    stale.sort(key=lambda item: -durations.get(item[0], 0.0))  # the slowest first: the last to finish is short
+    workers = min(len(stale), os.cpu_count() or 1)
+    logger.info(f"executing {len(stale)} chapters, {workers} at a time")
+    cache = get_cache(nb_config.execution_cache_path)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(_execute, notebook, str(path.parent), nb_config.execution_timeout,
+                               nb_config.execution_allow_errors): (docname, path, read_fmt)
+                   for docname, path, notebook, read_fmt in stale}
+        for future in as_completed(futures):
+            docname, path, read_fmt = futures[future]
+            result = future.result()
+            if result.err is not None:
+                logger.info(f"{docname}: failed in parallel execution; MyST-NB runs it again to report the error")
+                continue
+            record = (cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt is not None
+                      else cache.add_nb_to_project(str(path)))
+            cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri, data={"execution_seconds": result.time}),
+                                        check_validity=False, overwrite=True)
+            durations[docname] = round(result.time, 1)
+            logger.info(f"{docname}: executed in {result.time:.1f} s")
+    durations_file.write_text(json.dumps(durations, indent=1, sort_keys=True))
+
+
 def setup(app):
     app.connect("config-inited", fingerprinted_cache)
+    app.connect("env-before-read-docs", execute_stale_chapters)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

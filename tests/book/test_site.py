@@ -19,6 +19,7 @@ import re
 import shutil
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -100,118 +101,7 @@ def _source_makes_plotly_figures(page: str) -> bool:
     return bool(re.search(r"\bplots\.\w*heatmap\(|import plotly|from plotly", text))
 
 
-@pytest.mark.parametrize("page", toc_pages())
-def test_page_in_a_real_browser(page, base_url, browser):
-    console_errors: list[str] = []
-    page_errors: list[str] = []
-    blocked: list[str] = []
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-
-    def offline(route):  # the site must work with no network: only our own server answers
-        host = urlparse(route.request.url).hostname
-        if host == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", offline)
-    tab = context.new_page()
-    tab.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda err: page_errors.append(str(err)))
-    try:
-        response = tab.goto(f"{base_url}/{page}.html", wait_until="load", timeout=120_000)
-        assert response is not None and response.ok, f"{page}.html did not load ({response and response.status})"
-        tab.wait_for_load_state("networkidle")
-        assert tab.locator("main h1").count() >= 1, "the page has no title"
-
-        # plotly: every figure embedded in the page is drawn, with its traces; and a page whose
-        # source draws with plotly really has figures (myst-nb drops plotly's default mimetype output)
-        # (a figure is a Plotly.newPlot call; chapter 6's projector draws with plotly too)
-        text = response.text()
-        expected = text.count("Plotly.newPlot(") + text.count("embedlabProjector(document")
-        if _source_makes_plotly_figures(page):
-            assert expected >= 1, f"{page} draws plotly figures but none reached the page"
-        figures = tab.locator("div.plotly-graph-div")
-        assert figures.count() == expected, f"{expected} plotly figures in the HTML, {figures.count()} in the page"
-        for i in range(expected):
-            figure = figures.nth(i)
-            figure.scroll_into_view_if_needed()
-            figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15000)
-            traces = figure.evaluate("gd => (gd._fullData || []).length")
-            drawn = figure.locator("svg.main-svg g.trace, svg.main-svg g.hm, svg.main-svg .heatmaplayer image, "
-                                   ".gl-container canvas").count()  # 3-D scenes draw into a WebGL canvas
-            assert traces > 0 and drawn > 0, f"plotly figure {i} on {page} has no drawn traces"
-
-        # formulas: typeset by the vendored MathJax (no CDN)
-        if tab.locator("div.math, span.math").count():
-            tab.locator("mjx-container").first.wait_for(state="attached", timeout=15000)
-
-        # the Colab button opens this page's notebook on GitHub, as configured in _config.yml; other
-        # Colab links in the text ({colab-lab}`...`, "Practise this in Lab N") open a lab's notebook
-        config = load_config()
-        button = tab.locator('.dropdown-launch-buttons a[href*="colab.research.google.com"]').all()
-        button_links = sorted({a.get_attribute("href") for a in button})
-        anchors = tab.locator('a[href*="colab.research.google.com"]').all()
-        colab_links = {a.get_attribute("href") for a in anchors}
-        labs = {colab_url(p, config) for p in toc_pages() if p.startswith("labs/")}
-        if is_notebook_page(page):
-            assert button_links == [colab_url(page, config)]
-            notebook = ROOT / f"{page}.ipynb"
-            assert notebook.exists(), f"the Colab link points at {page}.ipynb, which is not in the repository"
-            assert colab_links - {colab_url(page, config)} <= labs, f"{page}: Colab links to no lab: {colab_links}"
-        else:
-            assert button_links == [], f"{page} is not a notebook but has a Colab button: {button_links}"
-            assert colab_links <= labs, f"{page} links to Colab notebooks that are no lab: {colab_links - labs}"
-
-        # no executed cell left an error or stderr on the page
-        assert tab.locator("div.cell_output .output.error, div.cell_output .output.stderr").count() == 0
-
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]", "_", page)
-        tab.evaluate("window.scrollTo(0, 0)")
-        tab.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-        if expected:
-            figures.first.scroll_into_view_if_needed()
-            tab.wait_for_timeout(300)
-            tab.screenshot(path=str(ARTIFACTS / f"{name}-plotly.png"))
-    finally:
-        context.close()
-
-    assert page_errors == [], f"JavaScript errors on {page}: {page_errors}"
-    assert console_errors == [], f"console errors on {page}: {console_errors} (blocked requests: {blocked})"
-    assert blocked == [], f"{page} tried to load from the network: {blocked}"
-
-
-# Code blocks that may scroll sideways at 1280 px (stated exceptions): the Colab install cell
-# (its pip line holds the repository URL; fixed text, see test_colab_cells.py) is the first
-# cell of every chapter; lines in sections owned by other engineers are listed in test_text.py.
-SCROLL_EXCEPTIONS = ('if "google.colab" in sys.modules:', "%pip install",
-                     "w2v.reduced_windows(int(kept.sum()), 5, rng), sentence_ids[kept])")
-# Pages whose code is not yet wrapped to 88 columns (a known gap, stated in the closing note):
-# the lab pages, whose code cells come from solutions/ (long docstrings and comments).
-SCROLL_EXCEPTION_PAGES = {p for p in toc_pages() if p.startswith("labs/")}
-
-_OVERFLOWING_BLOCKS = """() => [...document.querySelectorAll('main pre')]
-    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
-    .map(pre => pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''))"""
-
-
-@pytest.mark.parametrize("page", [p for p in toc_pages() if p not in SCROLL_EXCEPTION_PAGES])
-def test_code_and_outputs_do_not_scroll_sideways_at_1280px(page, base_url, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        tab = context.new_page()
-        tab.goto(f"{base_url}/{page}.html", wait_until="load", timeout=120_000)
-        overflowing = [line for line in tab.evaluate(_OVERFLOWING_BLOCKS)
-                       if not any(exception in line for exception in SCROLL_EXCEPTIONS)]
-    finally:
-        context.close()
-    assert overflowing == [], f"{page}: code or output blocks scroll sideways; their longest lines: {overflowing}"
-
-
-# -- length, width and weight of every page (issue 20) ---------------------------------------------
+# -- one visit per page at 1280 px, asserted on by the three tests below ---------------------------
 
 #: the tallest a page may be at 1280 px (about 15 screens); longer topics are split into sections
 MAX_HEIGHT_PX = 15_000
@@ -223,31 +113,204 @@ PHONE = {"width": 390, "height": 844}
 _TRANSFERRED = """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
     .map(e => [e.name, e.encodedBodySize || e.transferSize || 0])"""
 _HAS_FIGURES = "() => document.querySelectorAll('main img, main div.plotly-graph-div, main svg.mermaid').length > 0"
+_OVERFLOWING_BLOCKS = """() => [...document.querySelectorAll('main pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''))"""
 
 
-def _settle(tab, url: str) -> None:
-    tab.goto(url, wait_until="load", timeout=120_000)
-    tab.wait_for_load_state("networkidle")
-    # lazy content (MathJax, plotly bundles, images) loads as the reader scrolls: scroll once through
+def _settle(tab, url: str):
+    """Load ``url`` and scroll once through it: lazy content (MathJax, plotly bundles, images) loads
+    as the reader scrolls. Returns the navigation's response."""
+    response = tab.goto(url, wait_until="load", timeout=120_000)
     tab.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 800) {"
                  " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } window.scrollTo(0, 0); }")
     tab.wait_for_load_state("networkidle")
+    return response
+
+
+@dataclass
+class DesktopVisit:
+    """What a first visit of a page at 1280 px showed: loaded once, in a fresh browser context with no
+    network but the site's server, and asserted on by several tests (a visit costs seconds)."""
+
+    status: int | None
+    titles: int
+    figures_in_html: int
+    figures_in_page: int
+    undrawn_figures: list[int]
+    math: bool
+    typeset: bool
+    button_links: list[str]
+    colab_links: set[str]
+    error_outputs: int
+    overflowing: list[str]
+    height: int
+    transferred: list[tuple[str, int]]
+    has_figures: bool
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+def _drawn(figure) -> bool:
+    """Whether a plotly figure is drawn, with its traces (3-D scenes draw into a WebGL canvas)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    figure.scroll_into_view_if_needed()
+    try:
+        figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15000)
+    except PlaywrightTimeout:
+        return False
+    traces = figure.evaluate("gd => (gd._fullData || []).length")
+    drawn = figure.locator("svg.main-svg g.trace, svg.main-svg g.hm, svg.main-svg .heatmaplayer image, "
+                           ".gl-container canvas").count()
+    return traces > 0 and drawn > 0
+
+
+def _visit(browser, base_url: str, page: str) -> DesktopVisit:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page_errors: list[str] = []
+    console_errors: list[str] = []
+    blocked: list[str] = []
+
+    def offline(route):  # the site must work with no network: only our own server answers
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    try:
+        tab = context.new_page()
+        tab.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+        tab.on("pageerror", lambda err: page_errors.append(str(err)))
+        response = _settle(tab, f"{base_url}/{page}.html")
+        # a figure is a Plotly.newPlot call; chapter 6's projector draws with plotly too
+        text = response.text() if response is not None else ""
+        figures = tab.locator("div.plotly-graph-div")
+        in_html = text.count("Plotly.newPlot(") + text.count("embedlabProjector(document")
+        undrawn = [i for i in range(min(in_html, figures.count())) if not _drawn(figures.nth(i))]
+        math = tab.locator("div.math, span.math").count() > 0
+        typeset = False
+        if math:
+            try:
+                tab.locator("mjx-container").first.wait_for(state="attached", timeout=15000)
+                typeset = True
+            except PlaywrightTimeout:
+                pass  # MathJax did not typeset: the test says so
+        visit = DesktopVisit(
+            status=response.status if response is not None else None,
+            titles=tab.locator("main h1").count(),
+            figures_in_html=in_html,
+            figures_in_page=figures.count(),
+            undrawn_figures=undrawn,
+            math=math,
+            typeset=typeset,
+            button_links=sorted({a.get_attribute("href") for a in
+                                 tab.locator('.dropdown-launch-buttons a[href*="colab.research.google.com"]').all()}),
+            colab_links={a.get_attribute("href") for a in tab.locator('a[href*="colab.research.google.com"]').all()},
+            error_outputs=tab.locator("div.cell_output .output.error, div.cell_output .output.stderr").count(),
+            overflowing=tab.evaluate(_OVERFLOWING_BLOCKS),
+            height=tab.evaluate("() => document.documentElement.scrollHeight"),
+            transferred=[tuple(item) for item in tab.evaluate(_TRANSFERRED)],
+            has_figures=tab.evaluate(_HAS_FIGURES),
+            page_errors=page_errors,
+            console_errors=console_errors,
+            blocked=blocked,
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]", "_", page)
+        tab.evaluate("window.scrollTo(0, 0)")
+        tab.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        if in_html:
+            figures.first.scroll_into_view_if_needed()
+            tab.wait_for_timeout(300)
+            tab.screenshot(path=str(ARTIFACTS / f"{name}-plotly.png"))
+    finally:
+        context.close()
+    return visit
+
+
+@pytest.fixture(scope="module")
+def desktop_visit(base_url, browser):
+    """page -> its :class:`DesktopVisit`, made on first use and kept for the module."""
+    visits: dict[str, DesktopVisit] = {}
+
+    def visit(page: str) -> DesktopVisit:
+        if page not in visits:
+            visits[page] = _visit(browser, base_url, page)
+        return visits[page]
+    return visit
 
 
 @pytest.mark.parametrize("page", toc_pages())
-def test_page_is_short_fits_a_phone_and_stays_light(page, base_url, browser):
+def test_page_in_a_real_browser(page, desktop_visit):
+    visit = desktop_visit(page)
+    assert visit.status == 200, f"{page}.html did not load ({visit.status})"
+    assert visit.titles >= 1, "the page has no title"
+
+    # plotly: every figure embedded in the page is drawn, with its traces; and a page whose
+    # source draws with plotly really has figures (myst-nb drops plotly's default mimetype output)
+    if _source_makes_plotly_figures(page):
+        assert visit.figures_in_html >= 1, f"{page} draws plotly figures but none reached the page"
+    assert visit.figures_in_page == visit.figures_in_html, (
+        f"{visit.figures_in_html} plotly figures in the HTML, {visit.figures_in_page} in the page")
+    assert visit.undrawn_figures == [], f"plotly figures {visit.undrawn_figures} on {page} have no drawn traces"
+
+    # formulas: typeset by the vendored MathJax (no CDN)
+    assert visit.typeset or not visit.math, f"{page}: MathJax did not typeset its formulas"
+
+    # the Colab button opens this page's notebook on GitHub, as configured in _config.yml; other
+    # Colab links in the text ({colab-lab}`...`, "Practise this in Lab N") open a lab's notebook
+    config = load_config()
+    labs = {colab_url(p, config) for p in toc_pages() if p.startswith("labs/")}
+    if is_notebook_page(page):
+        assert visit.button_links == [colab_url(page, config)]
+        notebook = ROOT / f"{page}.ipynb"
+        assert notebook.exists(), f"the Colab link points at {page}.ipynb, which is not in the repository"
+        assert visit.colab_links - {colab_url(page, config)} <= labs, (
+            f"{page}: Colab links to no lab: {visit.colab_links}")
+    else:
+        assert visit.button_links == [], f"{page} is not a notebook but has a Colab button: {visit.button_links}"
+        assert visit.colab_links <= labs, f"{page} links to Colab notebooks that are no lab: {visit.colab_links - labs}"
+
+    # no executed cell left an error or stderr on the page
+    assert visit.error_outputs == 0
+
+    assert visit.page_errors == [], f"JavaScript errors on {page}: {visit.page_errors}"
+    assert visit.console_errors == [], (
+        f"console errors on {page}: {visit.console_errors} (blocked requests: {visit.blocked})")
+    assert visit.blocked == [], f"{page} tried to load from the network: {visit.blocked}"
+
+
+# Code blocks that may scroll sideways at 1280 px (stated exceptions): the Colab install cell
+# (its pip line holds the repository URL; fixed text, see test_colab_cells.py) is the first
+# cell of every chapter; lines in sections owned by other engineers are listed in test_text.py.
+SCROLL_EXCEPTIONS = ('if "google.colab" in sys.modules:', "%pip install",
+                     "w2v.reduced_windows(int(kept.sum()), 5, rng), sentence_ids[kept])")
+# Pages whose code is not yet wrapped to 88 columns (a known gap, stated in the closing note):
+# the lab pages, whose code cells come from solutions/ (long docstrings and comments).
+SCROLL_EXCEPTION_PAGES = {p for p in toc_pages() if p.startswith("labs/")}
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if p not in SCROLL_EXCEPTION_PAGES])
+def test_code_and_outputs_do_not_scroll_sideways_at_1280px(page, desktop_visit):
+    overflowing = [line for line in desktop_visit(page).overflowing
+                   if not any(exception in line for exception in SCROLL_EXCEPTIONS)]
+    assert overflowing == [], f"{page}: code or output blocks scroll sideways; their longest lines: {overflowing}"
+
+
+# -- length, width and weight of every page (issue 20) ---------------------------------------------
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_is_short_fits_a_phone_and_stays_light(page, base_url, browser, desktop_visit):
     """At 1280 px at most 15,000 px tall, at 390 px no wider than the screen, and at most 3 MB
     transferred on a first visit (1 MB for a page without figures); the figures go to
     test-artifacts/page-metrics/ for the README."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        tab = context.new_page()
-        _settle(tab, f"{base_url}/{page}.html")
-        height = tab.evaluate("() => document.documentElement.scrollHeight")
-        transferred = tab.evaluate(_TRANSFERRED)
-        has_figures = tab.evaluate(_HAS_FIGURES)
-    finally:
-        context.close()
+    visit = desktop_visit(page)
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
     try:
         tab = context.new_page()
@@ -257,9 +320,10 @@ def test_page_is_short_fits_a_phone_and_stays_light(page, base_url, browser):
     finally:
         context.close()
 
+    height, transferred = visit.height, visit.transferred
     total = sum(size for _, size in transferred)
     metrics = {"page": page, "height_1280": height, "height_390": phone_height, "width_390": phone_width,
-               "bytes": total, "figures": has_figures,
+               "bytes": total, "figures": visit.has_figures,
                "largest": sorted(transferred, key=lambda item: -item[1])[:5]}
     folder = ARTIFACTS / "page-metrics"
     folder.mkdir(parents=True, exist_ok=True)
@@ -268,7 +332,7 @@ def test_page_is_short_fits_a_phone_and_stays_light(page, base_url, browser):
 
     assert height <= MAX_HEIGHT_PX, f"{page} is {height:,} px tall at 1280 px (limit {MAX_HEIGHT_PX:,}): split it"
     assert phone_width <= PHONE["width"], f"{page} is {phone_width} px wide on a {PHONE['width']} px phone"
-    limit = MAX_BYTES_WITH_FIGURES if has_figures else MAX_BYTES_WITHOUT
+    limit = MAX_BYTES_WITH_FIGURES if visit.has_figures else MAX_BYTES_WITHOUT
     assert total <= limit, (f"{page} transfers {total / 1e6:.2f} MB (limit {limit / 1e6:.0f} MB); "
                             f"the largest: {metrics['largest']}")
 
