@@ -25,13 +25,15 @@ import linecache
 import os
 import platform
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["COMPUTING_LIBRARIES", "cache_dir", "cache_key", "cached", "code_fingerprint", "package_fingerprint"]
+__all__ = ["COMPUTING_LIBRARIES", "cache_dir", "cache_key", "cache_lock", "cached", "code_fingerprint",
+           "package_fingerprint"]
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -120,6 +122,47 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+@contextmanager
+def cache_lock(namespace: str, name: str) -> Iterator[None]:
+    """Hold the lock ``name`` of ``namespace`` while a result is made, across processes.
+
+    Chapters execute in parallel, and two that need the same result would both compute it.
+    The second waits here instead, and then finds the first one's result in the cache. The
+    lock is a file locked with ``flock``, removed by its holder after the result is saved
+    (a process that arrives later finds the result and never locks). Without ``fcntl``
+    (Windows) nothing is locked.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path = cache_dir() / namespace / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _load(folder: Path, digest: str) -> np.ndarray | dict[str, np.ndarray] | None:
+    """The stored result of ``digest``, or None (a truncated or foreign file is removed)."""
+    for suffix in (".npy", ".npz"):
+        path = folder / f"{digest}{suffix}"
+        if path.exists():
+            try:
+                if suffix == ".npy":
+                    return np.load(path, allow_pickle=False)
+                with np.load(path, allow_pickle=False) as stored:
+                    return {name: stored[name] for name in stored.files}
+            except (OSError, ValueError):  # a truncated or foreign file: recompute and overwrite
+                path.unlink(missing_ok=True)
+    return None
+
+
 def _save_atomically(path: Path, result: np.ndarray | dict[str, np.ndarray]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=path.suffix)
     try:
@@ -150,16 +193,15 @@ def cached(
     folder = cache_dir() / namespace
     folder.mkdir(exist_ok=True)
     digest = cache_key(key, code_fingerprint(compute))
-    for suffix in (".npy", ".npz"):
-        path = folder / f"{digest}{suffix}"
-        if path.exists():
-            try:
-                if suffix == ".npy":
-                    return np.load(path, allow_pickle=False)
-                with np.load(path, allow_pickle=False) as stored:
-                    return {name: stored[name] for name in stored.files}
-            except (OSError, ValueError):  # a truncated or foreign file: recompute and overwrite
-                path.unlink(missing_ok=True)
+    stored = _load(folder, digest)
+    if stored is not None:
+        return stored
+    with cache_lock(namespace, digest):  # another process may be computing it: wait, then read it
+        stored = _load(folder, digest)
+        return stored if stored is not None else _compute_and_save(folder, digest, compute)
+
+
+def _compute_and_save(folder: Path, digest: str, compute: Callable[[], Any]) -> np.ndarray | dict[str, np.ndarray]:
     result = compute()
     if isinstance(result, dict):
         result = {str(k): np.asarray(v) for k, v in result.items()}

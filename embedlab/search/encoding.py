@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..cache import cached
+from ..cache import cache_lock, cached
 from ..data.minilm import MINILM_HUB_NAME, MINILM_SAFETENSORS_SHA256
 
 __all__ = ["DEFAULT_MODEL", "encode", "mean_pool"]
@@ -67,6 +67,16 @@ def encode(
     if not texts or not all(isinstance(t, str) for t in texts):
         raise ValueError("encode() takes a non-empty list of strings.")
     found = [_lookup(model_name, t) for t in texts]
+    if any(v is None for v in found):
+        with cache_lock(_NAMESPACE, f"encoding with {model_name}"):  # one process encodes at a time
+            found = [v if v is not None else _lookup(model_name, t) for t, v in zip(texts, found, strict=True)]
+            return _encode_missing(texts, found, model, model_name, batch_size, progress)
+    return np.stack(found).astype(np.float32, copy=False)
+
+
+def _encode_missing(texts: list[str], found: list[np.ndarray | None], model, model_name: str, batch_size: int,
+                    progress: bool) -> np.ndarray:
+    """``found`` completed by encoding the texts it lacks (each once), as :func:`encode` returns it."""
     missing = sorted({t for t, v in zip(texts, found, strict=True) if v is None})
     if missing:
         if model is None:

@@ -115,3 +115,37 @@ def test_library_versions_are_part_of_the_fingerprint(monkeypatch):
     finally:
         monkeypatch.undo()
         cache_module.package_fingerprint.cache_clear()
+
+
+def _slow_result(log: str) -> np.ndarray:
+    """A result that takes a while and leaves a line in ``log`` each time it is computed."""
+    import time
+
+    with open(log, "a") as f:
+        f.write("computed\n")
+    time.sleep(1.0)
+    return np.arange(3.0)
+
+
+def _two_processes_ask_for(key: str, log: str) -> list[np.ndarray]:
+    import functools
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        return pool.starmap(cached, [("shared", key, functools.partial(_slow_result, log))] * 2)
+
+
+def test_two_processes_asking_at_once_compute_once_and_leave_no_lock(tmp_path):
+    """Chapters execute in parallel: the second process waits for the first one's result."""
+    log = tmp_path / "log.txt"
+    results = _two_processes_ask_for("k", str(log))
+    assert log.read_text().splitlines() == ["computed"]
+    for result in results:
+        np.testing.assert_array_equal(result, np.arange(3.0))
+    assert not list((tmp_path / "shared").glob("*.lock"))
+
+
+def test_a_failed_computation_releases_the_lock_for_the_next_caller():
+    with pytest.raises(ZeroDivisionError):
+        cached("demo", "fails", lambda: 1 / 0)
+    np.testing.assert_array_equal(cached("demo", "fails", lambda: np.ones(2)), np.ones(2))
