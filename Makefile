@@ -34,9 +34,13 @@ linkcheck: $(STAMP)  ## check every external link of the book (needs the network
 weights: $(STAMP)  ## page weight of every built page (after `make book`)
 	$(PY) -m tools.page_weight
 
+# One OpenMP/BLAS thread per process in `make test`: the workers (one per core) and the chapters
+# executing side by side already fill the cores, and spinning OpenMP threads slowed everything.
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 test: $(STAMP)  ## the whole suite: unit, autograder, the chapters (executed once, in the build) and the site in a browser
 	$(PY) -m autograder assign --check
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
+	$(ONE_THREAD) $(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 test-colab: $(STAMP)  ## the Colab-like run: generated chapters and labs in a fresh venv (minutes)
 	$(PY) -m pytest -m colab tests/book/test_colab_run.py -s $(PYTEST_ARGS)

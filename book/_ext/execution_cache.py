@@ -10,8 +10,8 @@ chapters show (``benchmarks/results/*.json``, read by ``load_benchmark_results``
 folders of other fingerprints go.
 
 Chapters that are not in the cache are executed before Sphinx reads them, several at a time
-(one per CPU, the slowest of the last build first: ``durations.json`` beside the fingerprint
-folders), and cached exactly as MyST-NB caches them; Sphinx then finds every chapter executed.
+(one per CPU, each on one thread, the slowest of the last build first: ``durations.json``
+beside the fingerprint folders), and cached exactly as MyST-NB caches them; Sphinx then finds every chapter executed.
 A chapter that fails here is left to MyST-NB, which executes it again and reports the error.
 """
 
@@ -54,10 +54,17 @@ def fingerprinted_cache(app, config) -> None:
     config.nb_execution_cache_path = str(root / fingerprint)
 
 
+#: one thread per chapter when as many chapters as cores execute at once: OpenMP's spinning
+#: threads (torch, BLAS) then cost more than they gain
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _execute(notebook, cwd: str, timeout: int | None, allow_errors: bool):
-    """Run one chapter in a fresh kernel (in a worker process); returns the execution result."""
+    """Run one chapter in a fresh kernel (in a worker process, whose environment the kernel
+    inherits); returns the execution result."""
     from jupyter_cache.executors.utils import single_nb_execution
 
+    os.environ.update(ONE_THREAD)
     return single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True)
 
 
