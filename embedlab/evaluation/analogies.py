@@ -161,17 +161,18 @@ class _Scanner:
         scores = np.empty((QUESTION_BLOCK, stop - start), dtype=cos.dtype)
         gathered = np.empty_like(scores)
         for method in self.methods:
-            last = cos if method == "only-b" else term(cos, method)
-            offset = None if method == "only-b" else (
-                last[self.pairs[:, 1]] - term(cos[self.pairs[:, 0]], method, negative=True))
+            if method == "only-b":
+                self._nearest_to_c(cos, start, best)
+                continue
+            last = term(cos, method)
+            offset = last[self.pairs[:, 1]] - term(cos[self.pairs[:, 0]], method, negative=True)
             for lo in range(0, q, QUESTION_BLOCK):
                 rows = slice(lo, min(lo + QUESTION_BLOCK, q))
                 block = scores[: rows.stop - lo]
                 np.take(last, self.word_of[rows, 2], axis=0, out=block, mode="clip")
-                if offset is not None:
-                    extra = gathered[: rows.stop - lo]
-                    np.take(offset, self.pair_of[rows], axis=0, out=extra, mode="clip")
-                    block += extra
+                extra = gathered[: rows.stop - lo]
+                np.take(offset, self.pair_of[rows], axis=0, out=extra, mode="clip")
+                block += extra
                 for excluding in (False, True):
                     if (method, excluding) in best:
                         if excluding:
@@ -181,6 +182,30 @@ class _Scanner:
                         value[rows] = block[np.arange(len(block)), row[rows]]
                         row[rows] += start
         return best
+
+    def _nearest_to_c(self, cos: np.ndarray, start: int, best: dict) -> None:
+        """only-b: a question's answer is the candidate nearest its c word, so the nearest few
+        candidates of each distinct word are found once (one more than a question may exclude, by
+        repeated argmax: ties go to the earlier row) and each question takes its first allowed one."""
+        excluded = self.prep.excluded
+        depth = min(excluded.shape[1] + 1, cos.shape[1])
+        work = cos.copy()
+        nearest = np.empty((len(cos), depth), dtype=np.int64)
+        for j in range(depth):
+            nearest[:, j] = work.argmax(axis=1)
+            work[np.arange(len(cos)), nearest[:, j]] = -np.inf
+        c_words = self.word_of[:, 2]
+        rows = nearest[c_words] + start  # (questions, depth) candidate rows, nearest first
+        for excluding in (False, True):
+            if ("only-b", excluding) not in best:
+                continue
+            allowed = ~(rows[:, :, None] == excluded[:, None, :]).any(axis=2) if excluding else np.ones_like(
+                rows, dtype=bool)
+            first = allowed.argmax(axis=1)  # every question keeps at least one: depth > its exclusions
+            chosen = rows[np.arange(len(rows)), first]
+            value, row = best["only-b", excluding]
+            row[:] = chosen
+            value[:] = np.where(allowed.any(axis=1), cos[c_words, chosen - start], -np.inf)
 
 
 def _top1(unit: np.ndarray, prep: _Prepared, configs: list[tuple[str, bool]],
