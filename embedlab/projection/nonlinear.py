@@ -4,7 +4,9 @@ t-SNE comes from scikit-learn, UMAP from umap-learn. UMAP is compiled by numba
 on first use: 20-60 s in every fresh process unless numba can reuse compiled
 code from disk. Before umap is imported we therefore point numba's cache at
 ``<embedlab cache>/numba`` (unless ``NUMBA_CACHE_DIR`` is already set), so the
-second process that fits UMAP reuses what the first one compiled.
+second process that fits UMAP reuses what the first one compiled; a process's first fit waits
+while another process makes its first (:func:`embedlab.cache.cache_lock`), so the two do not
+compile the same code side by side.
 
 t-SNE runs on one OpenMP thread: scikit-learn's Barnes-Hut gradient sums in thread
 order, so the thread count changes the picture slightly, and with other processes
@@ -17,11 +19,13 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
 from ..data._packages import require
-from ..cache import cache_dir
+from ..cache import cache_dir, cache_lock
 from .linear import _matrix
 
 __all__ = ["numba_cache_dir", "tsne", "umap"]
@@ -84,6 +88,22 @@ def umap(X, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0, n_compo
     umap_module = _umap_module()
     model = umap_module.UMAP(n_neighbors=n_neighbors, min_dist=min_dist, n_components=n_components,
                              metric=metric, random_state=int(seed), n_jobs=1)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _first_fit_in_this_process():
         warnings.filterwarnings("ignore", category=UserWarning, module=r"umap\.")
         return model.fit_transform(X).astype(np.float32)
+
+
+_compiled = False
+
+
+@contextmanager
+def _first_fit_in_this_process() -> Iterator[None]:
+    """The first UMAP fit of a process compiles UMAP (or loads it from numba's cache): one process
+    at a time, so two chapters executing side by side do not both compile what one can share."""
+    global _compiled
+    if _compiled:
+        yield
+        return
+    with cache_lock("numba", "first UMAP fit"):
+        yield
+    _compiled = True
