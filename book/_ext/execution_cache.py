@@ -80,10 +80,13 @@ def _stale_chapters(env, docnames) -> list[tuple[str, Path, object, dict | None]
         path = Path(env.doc2path(docname))
         if any(PurePosixPath(path.as_posix()).match(p) for p in nb_config.execution_excludepatterns):
             continue
-        reader = create_nb_reader(str(path), md_config, nb_config, path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), md_config, nb_config, text)
         if reader is None:
             continue  # a page of plain Markdown
-        notebook = reader.read(path.read_text(encoding="utf-8"))
+        notebook = reader.read(text)
+        if notebook.metadata.get(nb_config.metadata_key, {}).get("execution_mode", "cache") != "cache":
+            continue  # the page chose another execution mode for itself: MyST-NB follows it
         try:
             cache.match_cache_notebook(notebook)
         except KeyError:
