@@ -58,7 +58,8 @@ def colab_python(tmp_path_factory) -> Path:
     python = venv / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", str(ROOT / "constraints.txt"),
                     *COLAB_PREINSTALLED], check=True, timeout=1800)
-    probe = subprocess.run([str(python), "-c", "import embedlab"], capture_output=True)
+    # from the venv's folder: run from the checkout, `python -c` would import ./embedlab
+    probe = subprocess.run([str(python), "-c", "import embedlab"], capture_output=True, cwd=venv)
     assert probe.returncode != 0, "the Colab-like venv must not have the course package before the install cell"
     print(f"\ncolab-like venv ready in {time.perf_counter() - start:.0f} s")
     return python
