@@ -1,13 +1,16 @@
 """The course's saved benchmark figures (``benchmarks/results/<name>.json``), for chapters that show them.
 
-In a checkout of the course they are read from disk. Elsewhere (Colab, where
-``embedlab`` is installed from the repository but ``benchmarks/`` is not) the same
-file is fetched from the repository, if the network allows.
+In a checkout of the course they are read from disk (or from the folder
+``$EMBEDLAB_BENCHMARK_RESULTS`` names: the Colab-like test, which has no network,
+points it at the checkout). Elsewhere (Colab, where ``embedlab`` is installed from
+the repository but ``benchmarks/`` is not) the same file is fetched from the
+repository, if the network allows.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,8 @@ def load_benchmark_results(name: str, timeout: float = 10) -> dict[str, Any]:
     nor the repository has them (offline outside a checkout, or a name never saved).
     """
     relative = f"benchmarks/results/{name}.json"
-    local = _CHECKOUT / relative
+    folder = os.environ.get("EMBEDLAB_BENCHMARK_RESULTS")
+    local = Path(folder) / f"{name}.json" if folder else _CHECKOUT / relative
     if local.is_file():
         return json.loads(local.read_text())
     try:

@@ -78,7 +78,8 @@ def colab_ready(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def run(python: Path, nb: nbformat.NotebookNode, tmp_path: Path) -> float:
     path = tmp_path / "notebook.ipynb"
     nbformat.write(nb, path)
-    env = {**os.environ, "PIP_CONSTRAINT": str(ROOT / "constraints.txt"), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PIP_CONSTRAINT": str(ROOT / "constraints.txt"), "MPLBACKEND": "Agg",
+           "EMBEDLAB_BENCHMARK_RESULTS": str(ROOT / "benchmarks" / "results")}  # Colab fetches them; no network here
     result = subprocess.run([str(python), "-c", RUNNER, str(path), str(CELL_TIMEOUT), str(tmp_path)],
                             capture_output=True, text=True, env=env, timeout=3600)
     assert result.returncode == 0, f"the notebook failed in the Colab-like venv:\n{result.stderr[-4000:]}"

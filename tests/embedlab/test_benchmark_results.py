@@ -25,3 +25,9 @@ def test_a_checkout_file_wins_over_the_network(monkeypatch, tmp_path):
     monkeypatch.setattr(benchmark_results, "_CHECKOUT", tmp_path)
     monkeypatch.setattr(benchmark_results, "REPOSITORY_RAW", "http://127.0.0.1:9")
     assert load_benchmark_results("x") == {"a": 1}
+
+
+def test_a_folder_named_in_the_environment_is_read_first(tmp_path, monkeypatch):
+    (tmp_path / "word2vec.json").write_text('{"from": "the folder"}')
+    monkeypatch.setenv("EMBEDLAB_BENCHMARK_RESULTS", str(tmp_path))
+    assert load_benchmark_results("word2vec") == {"from": "the folder"}
