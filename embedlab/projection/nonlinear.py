@@ -3,7 +3,9 @@
 t-SNE comes from scikit-learn, UMAP from umap-learn. UMAP is compiled by numba
 on first use: 20-60 s in every fresh process unless numba can reuse compiled
 code from disk. Before umap is imported we therefore point numba's cache at
-``<embedlab cache>/numba`` (unless ``NUMBA_CACHE_DIR`` is already set), so the
+``<embedlab cache>/numba`` (unless ``NUMBA_CACHE_DIR`` is already set), and after it
+is imported we let numba cache the few umap functions declared without ``cache=True``
+(they alone cost every later process 12 s of compiling on its first fit), so the
 second process that fits UMAP reuses what the first one compiled; a process's first fit waits
 while another process makes its first (:func:`embedlab.cache.cache_lock`), so the two do not
 compile the same code side by side.
@@ -20,7 +22,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import numpy as np
 
@@ -42,7 +44,23 @@ def _umap_module():
         sys.modules["numba"].config.CACHE_DIR = path
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # import-time deprecation chatter of umap's dependencies
-        return require("umap", "umap-learn", "UMAP")
+        umap_module = require("umap", "umap-learn", "UMAP")
+    _cache_compiled_code(umap_module)
+    return umap_module
+
+
+def _cache_compiled_code(umap_module) -> None:
+    """Let numba keep on disk what umap compiles in functions declared without ``cache=True``
+    (its layout optimiser, the fuzzy set and kNN helpers): each is a plain module-level function,
+    which numba caches like any other, keyed by its source file."""
+    from numba.core.dispatcher import Dispatcher
+
+    for name, module in list(sys.modules.items()):
+        if name == umap_module.__name__ or name.startswith(umap_module.__name__ + "."):
+            for function in list(vars(module).values()):
+                if isinstance(function, Dispatcher) and not function.stats.cache_path:
+                    with suppress(RuntimeError):  # numba cannot locate its source: it compiles as before
+                        function.enable_caching()
 
 
 def _check(X, n_components: int, seed: int) -> np.ndarray:

@@ -1,5 +1,9 @@
 """Projections: PCA against scikit-learn (signs included), chosen directions, and the quality measures."""
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
@@ -129,6 +133,41 @@ def test_tsne_and_umap_are_reproducible_for_a_seed_and_keep_clusters():
         tsne(X, init="spectral")
     with pytest.raises(ValueError, match="n_components must be 2 or 3"):
         umap(X, n_components=4)
+
+
+_FIT_AND_REPORT_COMPILING = """
+import json, sys
+import numpy as np
+from numba.core.dispatcher import Dispatcher
+from embedlab.projection import nonlinear
+
+def umap_functions():
+    return {f"{name}.{key}": f for name, module in list(sys.modules.items()) if name.split(".")[0] == "umap"
+            for key, f in vars(module).items() if isinstance(f, Dispatcher)}
+
+nonlinear._umap_module()
+before = {name: len(f.signatures) for name, f in umap_functions().items()}  # a few compile eagerly at import
+nonlinear.umap(np.random.default_rng(0).normal(size=(60, 5)), n_neighbors=5)
+print(json.dumps({name: {"cached": bool(f.stats.cache_path), "from_disk": bool(f.stats.cache_hits)}
+                  for name, f in umap_functions().items() if len(f.signatures) > before.get(name, 0)}))
+"""
+
+
+@pytest.mark.slow
+def test_a_second_process_fits_umap_without_compiling_it_again():
+    """umap declares some functions without ``cache=True`` (its layout optimiser among them); embedlab
+    lets numba cache them, so only the first process on a machine pays for compiling them."""
+    def fit_in_a_new_process() -> dict:
+        run = subprocess.run([sys.executable, "-c", _FIT_AND_REPORT_COMPILING], capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return json.loads(run.stdout.strip().splitlines()[-1])
+
+    fit_in_a_new_process()  # compiles what the cache lacks (nothing when the cache is warm)
+    second = fit_in_a_new_process()
+    assert "umap.layouts._nb_optimize_layout_euclidean_single_epoch" in second
+    assert {name: how for name, how in second.items()
+            if not (how["cached"] and how["from_disk"])} == {}
 
 
 @pytest.mark.slow
