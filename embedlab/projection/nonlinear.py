@@ -73,11 +73,13 @@ def _check(X, n_components: int, seed: int) -> np.ndarray:
 
 
 def tsne(X, perplexity: float = 30.0, seed: int = 0, n_components: int = 2, metric: str = "euclidean",
-         init: str = "pca") -> np.ndarray:
+         init: str = "pca", angle: float = 0.5) -> np.ndarray:
     """t-SNE coordinates ``(n, n_components)`` from scikit-learn (automatic learning rate).
 
     ``init="pca"`` starts from the PCA picture, which makes the result independent of ``seed``;
-    ``init="random"`` starts from random points drawn with ``seed``.
+    ``init="random"`` starts from random points drawn with ``seed``. ``angle`` is the Barnes-Hut
+    trade-off (scikit-learn's 0.5 by default): a larger one summarises more of the far points,
+    which is faster and slightly less exact.
     """
     X = _check(X, n_components, seed)
     if init not in ("pca", "random"):
@@ -88,7 +90,7 @@ def tsne(X, perplexity: float = 30.0, seed: int = 0, n_components: int = 2, metr
     manifold = require("sklearn.manifold", "scikit-learn", "t-SNE")
     threadpoolctl = require("threadpoolctl", "threadpoolctl", "t-SNE")
     model = manifold.TSNE(n_components=n_components, perplexity=perplexity, init=init, learning_rate="auto",
-                          metric=metric, random_state=int(seed))
+                          metric=metric, random_state=int(seed), angle=angle)
     # One OpenMP thread: the same seed then gives the same picture on any machine, and on a busy
     # 2-core machine spinning OpenMP threads made a fit over 4x slower (measured, see the docstring).
     with threadpoolctl.threadpool_limits(limits=1, user_api="openmp"):

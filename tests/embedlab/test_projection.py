@@ -126,6 +126,7 @@ def test_tsne_and_umap_are_reproducible_for_a_seed_and_keep_clusters():
         np.testing.assert_array_equal(a, b)
         assert knn_accuracy(a, labels, 5) == 1.0
     np.testing.assert_array_equal(tsne(X, seed=1), tsne(X, seed=2))  # a PCA start leaves nothing to chance
+    assert not np.allclose(tsne(X, seed=1, angle=0.8), tsne(X, seed=1))  # the Barnes-Hut angle reaches scikit-learn
     assert not np.allclose(tsne(X, seed=1, init="random"), tsne(X, seed=2, init="random"))
     with pytest.raises(ValueError, match="perplexity"):
         tsne(X, perplexity=len(X))

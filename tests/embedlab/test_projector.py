@@ -124,3 +124,16 @@ def test_layouts_are_cached_by_their_inputs(monkeypatch, tmp_path):
     assert len(list(tmp_path.rglob("*.npy"))) == 4
     with pytest.raises(ValueError, match="unknown layout method"):
         projector_layouts(vectors, methods=("MDS",))
+
+
+@pytest.mark.slow
+def test_the_3d_tsne_summarises_far_points_more_coarsely_than_the_2d(monkeypatch, tmp_path):
+    """3-D t-SNE uses a Barnes-Hut angle of 0.7 (its octree is costly), 2-D scikit-learn's 0.5."""
+    from embedlab.projection import tsne
+
+    monkeypatch.setenv("EMBEDLAB_CACHE", str(tmp_path))
+    vectors = np.random.default_rng(2).normal(size=(80, 6))
+    unit = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    layouts = projector_layouts(vectors, methods=("t-SNE",))
+    np.testing.assert_array_equal(layouts["t-SNE 2-D"], tsne(unit, seed=0, n_components=2, angle=0.5))
+    np.testing.assert_array_equal(layouts["t-SNE 3-D"], tsne(unit, seed=0, n_components=3, angle=0.7))
