@@ -12,7 +12,9 @@ folders of other fingerprints go.
 Chapters that are not in the cache are executed before Sphinx reads them, several at a time
 (one per CPU, each on one thread, the slowest of the last build first: ``durations.json``
 beside the fingerprint folders), and cached exactly as MyST-NB caches them; Sphinx then finds every chapter executed.
-A chapter that fails here is left to MyST-NB, which executes it again and reports the error.
+A chapter whose kernel fails (dies, or never starts: two kernels picking the same free port is one
+way) is executed once more here; a chapter that still fails, or whose cell raises, is left to MyST-NB,
+which executes it again and reports the error.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import multiprocessing
 import os
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path, PurePosixPath
 
 from sphinx.util import logging
@@ -112,21 +114,39 @@ def execute_stale_chapters(app, env, docnames) -> None:
     logger.info(f"executing {len(stale)} chapters, {workers} at a time")
     cache = get_cache(nb_config.execution_cache_path)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(_execute, notebook, str(path.parent), nb_config.execution_timeout,
-                               nb_config.execution_allow_errors): (docname, path, read_fmt)
-                   for docname, path, notebook, read_fmt in stale}
-        for future in as_completed(futures):
-            docname, path, read_fmt = futures[future]
-            result = future.result()
-            if result.err is not None:
-                logger.info(f"{docname}: failed in parallel execution; MyST-NB runs it again to report the error")
-                continue
-            record = (cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt is not None
-                      else cache.add_nb_to_project(str(path)))
-            cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri, data={"execution_seconds": result.time}),
-                                        check_validity=False, overwrite=True)
-            durations[docname] = round(result.time, 1)
-            logger.info(f"{docname}: executed in {result.time:.1f} s")
+        def submit(docname, path, notebook, read_fmt):  # the worker gets a copy: `notebook` stays unexecuted
+            future = pool.submit(_execute, notebook, str(path.parent), nb_config.execution_timeout,
+                                 nb_config.execution_allow_errors)
+            pending[future] = (docname, path, notebook, read_fmt)
+
+        pending: dict = {}
+        for chapter in stale:
+            submit(*chapter)
+        tried_again: set[str] = set()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                docname, path, _, read_fmt = chapter = pending.pop(future)
+                try:
+                    result = future.result()
+                except Exception as err:  # the kernel failed, not a cell: it died, or never started
+                    if docname not in tried_again:
+                        tried_again.add(docname)
+                        logger.info(f"{docname}: its kernel failed ({err}); executing it once more")
+                        submit(*chapter)
+                    else:
+                        logger.info(f"{docname}: its kernel failed again ({err}); MyST-NB runs it to report the error")
+                    continue
+                if result.err is not None:
+                    logger.info(f"{docname}: failed in parallel execution; MyST-NB runs it again to report the error")
+                    continue
+                record = (cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt is not None
+                          else cache.add_nb_to_project(str(path)))
+                cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri,
+                                                          data={"execution_seconds": result.time}),
+                                            check_validity=False, overwrite=True)
+                durations[docname] = round(result.time, 1)
+                logger.info(f"{docname}: executed in {result.time:.1f} s")
     durations_file.write_text(json.dumps(durations, indent=1, sort_keys=True))
 
 

@@ -130,3 +130,19 @@ def test_a_chapter_that_fails_side_by_side_fails_the_build_with_its_error(tmp_pa
     result = _build(project)
     assert result.returncode != 0  # MyST-NB executed it again and raised, naming the chapter
     assert "broken.md: WARNING: Executing notebook failed: CellExecutionError" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_a_chapter_whose_kernel_dies_once_is_executed_again_side_by_side(tmp_path):
+    """A kernel that fails (here it dies the first time; in CI one never started) is not the chapter's
+    fault: it runs once more in the pool, and the build goes on."""
+    marker = tmp_path / "died_once"
+    dies_first_time = (f"import pathlib\nif not pathlib.Path({str(marker)!r}).exists():\n"
+                       f"    pathlib.Path({str(marker)!r}).touch()\n    os._exit(1)")
+    project = _project(tmp_path, {"steady": "", "flaky": dies_first_time})
+    result = _build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert marker.exists()
+    durations = json.loads((project / ".jupyter_cache" / "durations.json").read_text())
+    assert set(durations) == {"steady", "flaky"}  # both cached by the pool, not left to MyST-NB
