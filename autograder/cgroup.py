@@ -1,10 +1,13 @@
-"""Cgroups that cap one grading kernel's total memory and number of processes/threads.
+"""Cgroups that cap one grading kernel's total memory, number of processes/threads and CPU.
 
 Per-process rlimits cannot stop a submission that forks several children each
 near the memory cap, and RLIMIT_NPROC counts every process of a uid (all
 sandboxes run as ``nobody``). A cgroup per kernel (v1 ``memory`` + ``pids``
 under the grader's own cgroup, or v2 with both controllers delegated) caps the
 kernel and all its children together; the launcher joins it before exec.
+Where the ``cpu`` controller is available too, the kernel and its children share
+a CPU quota (one core by default): a fork bomb spinning until its cell times out
+cannot starve the kernels of the submissions graded beside it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 __all__ = ["CGROUP_ROOT", "KernelCgroup", "cgroup_plan"]
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+_CPU_PERIOD_US = 100_000  # the scheduler's default accounting period
 
 
 def _v1_parent(controller: str) -> Path:
@@ -42,35 +46,44 @@ def cgroup_plan() -> tuple[str, list[Path]] | None:
         return None
     v1 = [_v1_parent(c) for c in ("memory", "pids")]
     if all(p.is_dir() and os.access(p, os.W_OK) for p in v1):
+        cpu = _v1_parent("cpu")
+        if (cpu / "cpu.cfs_quota_us").is_file() and os.access(cpu, os.W_OK):
+            return "v1 memory+pids+cpu", [*v1, cpu]
         return "v1 memory+pids", v1
     unified = CGROUP_ROOT / "cgroup.subtree_control"
-    if unified.is_file():  # v2: the root cgroup may delegate memory and pids to children
-        controllers = unified.read_text(encoding="utf-8").split()
-        if {"memory", "pids"} <= set(controllers) and os.access(CGROUP_ROOT, os.W_OK):
-            return "v2 memory+pids", [CGROUP_ROOT]
+    if unified.is_file():  # v2: the root cgroup may delegate memory, pids (and cpu) to children
+        controllers = set(unified.read_text(encoding="utf-8").split())
+        if {"memory", "pids"} <= controllers and os.access(CGROUP_ROOT, os.W_OK):
+            return ("v2 memory+pids+cpu" if "cpu" in controllers else "v2 memory+pids"), [CGROUP_ROOT]
     return None
 
 
 class KernelCgroup:
     """One kernel's cgroup(s): created with limits, joined by the launcher, emptied and removed at the end."""
 
-    def __init__(self, name: str, memory_mb: int, processes: int):
+    def __init__(self, name: str, memory_mb: int, processes: int, cpus: float = 1.0):
         plan = cgroup_plan()
         self.dirs: list[Path] = []
         if plan is None:
             return
         version, parents = plan
         memory = str(memory_mb << 20)
-        for parent in parents:
+        quota = str(max(1000, round(cpus * _CPU_PERIOD_US)))  # microseconds of CPU per period
+        v1_settings = {  # the v1 parents come in this order
+            "memory": {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory},
+            "pids": {"pids.max": str(processes)},
+            "cpu": {"cpu.cfs_period_us": str(_CPU_PERIOD_US), "cpu.cfs_quota_us": quota},
+        }
+        for parent, v1_controller in zip(parents, v1_settings, strict=False):  # v2: one parent
             folder = parent / name
             folder.mkdir()
             self.dirs.append(folder)
             if version.startswith("v2"):
                 settings = {"memory.max": memory, "memory.swap.max": "0", "pids.max": str(processes)}
-            elif "memory" in parent.parts:
-                settings = {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}
+                if version.endswith("+cpu"):
+                    settings["cpu.max"] = f"{quota} {_CPU_PERIOD_US}"
             else:
-                settings = {"pids.max": str(processes)}
+                settings = v1_settings[v1_controller]
             for key, value in settings.items():
                 if (folder / key).exists():
                     (folder / key).write_text(value, encoding="utf-8")

@@ -93,6 +93,7 @@ class Limits:
     file_mb: int = 64  # largest file the kernel may write
     disk_mb: int = 256  # size of the kernel's work dir (tmpfs)
     processes: int = 64  # processes + threads of one kernel
+    cpus: float = 1.0  # cores one kernel and its children may use together (with a cpu cgroup)
     output_bytes: int = 200_000
     allow_unisolated: bool = False
 
@@ -168,7 +169,9 @@ def isolation_note() -> str:
     """One line for the grader's output: the isolation in force, loudly when there is none."""
     ok, why = _probe()
     if ok:
-        limits = "memory and process cgroup" if cgroup.cgroup_plan() else "per-uid process limit (no cgroup)"
+        plan = cgroup.cgroup_plan()
+        limits = ("per-uid process limit (no cgroup)" if plan is None else
+                  "memory, process and CPU cgroup" if plan[0].endswith("+cpu") else "memory and process cgroup")
         calls = "system-call filter" if _filter_problem() is None else "NO system-call filter"
         return f"isolated ({_bwrap_version()}, uid {NOBODY}, no network, private work dir, {limits}, {calls})"
     return f"NOT ISOLATED: {why}; the submission runs with the grader's user, files and network"
@@ -426,7 +429,7 @@ class SandboxKernelManager(AsyncKernelManager):
         # made here, on the host, by the course's own code: before any submitted code runs
         self.data = {item.variable: item.make() for item in allowed.data} if self.isolated else {}
         self._fds: list[int] = []  # read by bwrap: its options and the system-call filter
-        self.cgroup = (cgroup.KernelCgroup(f"{work.name}-{name}", limits.memory_mb, limits.processes)
+        self.cgroup = (cgroup.KernelCgroup(f"{work.name}-{name}", limits.memory_mb, limits.processes, limits.cpus)
                        if self.isolated else None)
         # Interrupt through the control channel: a signal would hit bwrap, not the kernel.
         self.kernel_spec.interrupt_mode = "message"

@@ -165,13 +165,40 @@ def test_threads_are_capped_and_the_kernel_survives():
 
 @isolated
 def test_without_a_cgroup_the_per_uid_process_cap_still_holds(monkeypatch):
+    """The cap counts every process of ``nobody``: 256, not 64, so that the kernels another test
+    worker grades beside this one (64 processes each at most, in their cgroups) leave room to start."""
     monkeypatch.setattr(cgroup, "cgroup_plan", lambda: None)
     assert "per-uid process limit" in sandbox.isolation_note()
-    with KernelRunner(Limits(cell_timeout=20, total_timeout=60, processes=64)) as r:
-        assert r.run("import resource; print(resource.getrlimit(resource.RLIMIT_NPROC))").stdout() == "(64, 64)\n"
+    with KernelRunner(Limits(cell_timeout=20, total_timeout=60, processes=256)) as r:
+        assert r.run("import resource; print(resource.getrlimit(resource.RLIMIT_NPROC))").stdout() == "(256, 256)\n"
         result = r.run("import threading, time\nfor _ in range(1500):\n"
                        "    threading.Thread(target=time.sleep, args=(3,), daemon=True).start()")
         assert result.status == "error" and "can't start new thread" in result.error
+
+
+@isolated
+@pytest.mark.skipif(not (cgroup.cgroup_plan() or ("",))[0].endswith("+cpu"), reason="needs a cpu cgroup")
+def test_a_kernel_and_its_children_share_one_core():
+    """Two children spinning for 3 s get 3 s of CPU between them, not 6 (a fork bomb takes one core)."""
+    code = textwrap.dedent("""
+        import os, time
+        children = []
+        for _ in range(2):
+            pid = os.fork()
+            if pid == 0:
+                end = time.monotonic() + 3
+                while time.monotonic() < end:
+                    pass
+                os._exit(0)
+            children.append(pid)
+        for pid in children:
+            os.waitpid(pid, 0)
+        used = os.times()
+        print(used.children_user + used.children_system)
+    """)
+    with KernelRunner(Limits(cell_timeout=30, total_timeout=60)) as r:
+        cpu_seconds = float(r.run(code).stdout())
+    assert cpu_seconds < 3.6
 
 
 @isolated
