@@ -37,7 +37,18 @@ def _assign(args: argparse.Namespace) -> int:
 def _limits(args: argparse.Namespace) -> Limits:
     return Limits(cell_timeout=args.cell_timeout, call_timeout=args.call_timeout,
                   total_timeout=args.total_timeout, memory_mb=args.memory_mb, disk_mb=args.disk_mb,
-                  allow_unisolated=args.allow_unisolated)
+                  cpus=args.cpus, allow_unisolated=args.allow_unisolated)
+
+
+def _cores(text: str) -> float:
+    """``--cpus``: a positive number of cores (0.5 is half of one)."""
+    try:
+        cores = float(text)
+    except ValueError:
+        cores = 0.0
+    if not 0 < cores < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of cores above 0 (e.g. 1 or 0.5)")
+    return cores
 
 
 def _write_reports(args: argparse.Namespace, report) -> None:
@@ -215,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--total-timeout", type=float, default=d.total_timeout, help="seconds per submission")
     p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory cap of the kernel (MiB)")
     p.add_argument("--disk-mb", type=int, default=d.disk_mb, help="size of the kernel's work dir (MiB)")
+    p.add_argument("--cpus", type=_cores, default=d.cpus,
+                   help="cores one kernel and its children share, where the cpu cgroup controller exists")
     p.add_argument("--allow-unisolated", action="store_true",
                    default=os.environ.get("AUTOGRADER_ALLOW_UNISOLATED") == "1",
                    help="grade even without the sandbox (no root or no bubblewrap); reports say NOT ISOLATED "

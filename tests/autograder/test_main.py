@@ -36,6 +36,22 @@ def test_unknown_lab_exits_2(tmp_path):
     assert result.returncode == 2 and "unknown lab" in result.stderr
 
 
+@pytest.mark.parametrize("cores", ["0", "-1", "nan", "two"])
+def test_a_cpu_share_that_is_not_a_positive_number_is_refused(cores, capsys):
+    from autograder.__main__ import build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["grade", "x.ipynb", "--cpus", cores])
+    assert exit_.value.code == 2 and "not a number of cores above 0" in capsys.readouterr().err
+
+
+def test_the_cpu_share_reaches_the_limits():
+    from autograder.__main__ import _limits, build_parser
+
+    assert _limits(build_parser().parse_args(["grade", "x.ipynb", "--cpus", "0.5"])).cpus == 0.5
+    assert _limits(build_parser().parse_args(["grade", "x.ipynb"])).cpus == 1.0
+
+
 @pytest.mark.slow  # a CLI subprocess: about 1 s
 def test_folder_without_csv_exits_2(tmp_path):
     assert run("grade", str(tmp_path)).returncode == 2
