@@ -96,13 +96,22 @@ def _stale_chapters(env, docnames) -> list[tuple[str, Path, object, dict | None]
     return stale
 
 
+def _cache_executed(cache, path: Path, read_fmt: dict | None, result) -> None:
+    """Store an executed chapter as MyST-NB would have (same record, same notebook hash)."""
+    from jupyter_cache.base import CacheBundleIn
+
+    record = (cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt is not None
+              else cache.add_nb_to_project(str(path)))
+    cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri, data={"execution_seconds": result.time}),
+                                check_validity=False, overwrite=True)
+
+
 def execute_stale_chapters(app, env, docnames) -> None:
     """Execute the chapters the cache lacks in parallel and cache them as MyST-NB would."""
     nb_config = getattr(env, "mystnb_config", None)
     if nb_config is None or nb_config.execution_mode != "cache" or not docnames:
         return
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     stale = _stale_chapters(env, docnames)
     if len(stale) < 2:
@@ -140,11 +149,7 @@ def execute_stale_chapters(app, env, docnames) -> None:
                 if result.err is not None:
                     logger.info(f"{docname}: failed in parallel execution; MyST-NB runs it again to report the error")
                     continue
-                record = (cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt is not None
-                          else cache.add_nb_to_project(str(path)))
-                cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri,
-                                                          data={"execution_seconds": result.time}),
-                                            check_validity=False, overwrite=True)
+                _cache_executed(cache, path, read_fmt, result)
                 durations[docname] = round(result.time, 1)
                 logger.info(f"{docname}: executed in {result.time:.1f} s")
     durations_file.write_text(json.dumps(durations, indent=1, sort_keys=True))
