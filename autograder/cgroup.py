@@ -20,7 +20,7 @@ import signal
 import time
 from pathlib import Path
 
-__all__ = ["CGROUP_ROOT", "KernelCgroup", "cgroup_plan"]
+__all__ = ["CGROUP_ROOT", "KernelCgroup", "caps_cpu", "cgroup_plan"]
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 _CPU_PERIOD_US = 100_000  # the scheduler's default accounting period
@@ -56,6 +56,12 @@ def cgroup_plan() -> tuple[str, list[Path]] | None:
         if {"memory", "pids"} <= controllers and os.access(CGROUP_ROOT, os.W_OK):
             return ("v2 memory+pids+cpu" if "cpu" in controllers else "v2 memory+pids"), [CGROUP_ROOT]
     return None
+
+
+def caps_cpu() -> bool:
+    """True when kernel cgroups also cap CPU (the ``cpu`` controller is in the plan)."""
+    plan = cgroup_plan()
+    return plan is not None and plan[0].endswith("+cpu")
 
 
 class KernelCgroup:

@@ -169,9 +169,8 @@ def isolation_note() -> str:
     """One line for the grader's output: the isolation in force, loudly when there is none."""
     ok, why = _probe()
     if ok:
-        plan = cgroup.cgroup_plan()
-        limits = ("per-uid process limit (no cgroup)" if plan is None else
-                  "memory, process and CPU cgroup" if plan[0].endswith("+cpu") else "memory and process cgroup")
+        limits = ("per-uid process limit (no cgroup)" if cgroup.cgroup_plan() is None else
+                  "memory, process and CPU cgroup" if cgroup.caps_cpu() else "memory and process cgroup")
         calls = "system-call filter" if _filter_problem() is None else "NO system-call filter"
         return f"isolated ({_bwrap_version()}, uid {NOBODY}, no network, private work dir, {limits}, {calls})"
     return f"NOT ISOLATED: {why}; the submission runs with the grader's user, files and network"

@@ -123,12 +123,13 @@ def execute_stale_chapters(app, env, docnames) -> None:
     logger.info(f"executing {len(stale)} chapters, {workers} at a time")
     cache = get_cache(nb_config.execution_cache_path)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending: dict = {}  # future -> (docname, path, notebook, read format)
+
         def submit(docname, path, notebook, read_fmt):  # the worker gets a copy: `notebook` stays unexecuted
             future = pool.submit(_execute, notebook, str(path.parent), nb_config.execution_timeout,
                                  nb_config.execution_allow_errors)
             pending[future] = (docname, path, notebook, read_fmt)
 
-        pending: dict = {}
         for chapter in stale:
             submit(*chapter)
         tried_again: set[str] = set()
