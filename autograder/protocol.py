@@ -66,14 +66,17 @@ def bounded(data: Any) -> Any:
     while todo:
         node, depth = todo.pop()
         nodes += 1
-        if nodes > MAX_NODES:
-            raise BadReply(f"an answer with more than {MAX_NODES:,} items")
         if depth > MAX_DEPTH:
             raise BadReply(f"an answer nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, list):
             for i, item in enumerate(node):
-                node[i] = _leaf(item)
-                todo.append((node[i], depth + 1))
+                if type(item) in _FINAL:  # the bulk of an array's items: counted here, never queued
+                    nodes += 1
+                else:
+                    node[i] = _leaf(item)
+                    todo.append((node[i], depth + 1))
+            if node and depth + 1 > MAX_DEPTH:
+                raise BadReply(f"an answer nested more than {MAX_DEPTH} levels deep")
         elif isinstance(node, dict):
             for key in list(node):
                 if not isinstance(key, str) or len(key) > 64:
@@ -82,7 +85,13 @@ def bounded(data: Any) -> Any:
                 todo.append((node[key], depth + 1))
         elif not (node is None or isinstance(node, (bool, int, float, str))):
             raise BadReply(f"an answer holding a {type(node).__name__}")
+        if nodes > MAX_NODES:
+            raise BadReply(f"an answer with more than {MAX_NODES:,} items")
     return _leaf(data)
+
+
+#: exact types of items that hold nothing and that ``_leaf`` keeps as they are
+_FINAL = frozenset({float, bool, type(None)})
 
 
 def _leaf(value: Any) -> Any:

@@ -12,7 +12,8 @@ from autograder.judge import judge_case
 from autograder.plain import equal, expected_plain, to_plain
 from autograder.kernel_side import encode
 from autograder.labs import get_lab
-from autograder.protocol import MAX_DEPTH, BadReply, call_outcomes, error_outcome, parse_reply, values_outcome
+from autograder.protocol import (MAX_DEPTH, MAX_NODES, TOO_LARGE_INT, BadReply, bounded, call_outcomes, error_outcome,
+                                 parse_reply, values_outcome)
 from autograder.spec import Case
 
 from agtest_helpers import judge_in_process
@@ -95,6 +96,29 @@ def test_nesting_50000_deep_is_refused_without_recursion_error():
         nested = [nested]
     outcomes = call_outcomes({"results": [{"value": nested}]}, 1)
     assert outcomes[0]["error"]["type"] == "NoResult" and "nested" in outcomes[0]["error"]["message"]
+
+
+def test_the_items_of_a_flat_array_count_towards_the_size_limit():
+    """Floats, booleans and None are counted where they sit (not queued one by one): the limit still holds."""
+    assert bounded([0.5] * (MAX_NODES - 1)) == [0.5] * (MAX_NODES - 1)  # with the list itself: MAX_NODES
+    for leaf in (0.5, True, None):
+        with pytest.raises(BadReply, match="items"):
+            bounded([leaf] * MAX_NODES)
+
+
+def test_a_float_one_level_too_deep_is_refused_like_any_other_item():
+    def nest(value, levels):
+        for _ in range(levels):
+            value = [value]
+        return value
+    for leaf in (0.5, 3, "x"):
+        assert bounded(nest(leaf, MAX_DEPTH)) == nest(leaf, MAX_DEPTH)
+        with pytest.raises(BadReply, match="nested"):
+            bounded(nest(leaf, MAX_DEPTH + 1))
+
+
+def test_long_strings_and_huge_ints_among_floats_are_still_cut():
+    assert bounded([0.5, "x" * 30_000, 2**70, np.float64(0.25)]) == [0.5, "x" * 20_000, TOO_LARGE_INT, 0.25]
 
 
 @pytest.mark.parametrize("reply", [
