@@ -56,6 +56,13 @@ def base_url(site):
     server.server_close()
 
 
+@functools.cache
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    """A file compressed once per version, as a static host keeps it: every visit opens a fresh browser
+    context, and compressing plotly and MathJax again for each of them cost seconds of the run."""
+    return gzip.compress(path.read_bytes(), compresslevel=6)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the site as a static host does: text (HTML, scripts, styles, SVG, JSON) gzip-compressed
     when the browser accepts it, as GitHub Pages serves it, so measured transfers are real ones."""
@@ -70,7 +77,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         if (path.suffix not in self.COMPRESSED or not path.is_file()
                 or "gzip" not in self.headers.get("Accept-Encoding", "")):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        body = _gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
