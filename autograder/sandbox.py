@@ -377,7 +377,7 @@ def _rlimits(limits: Limits, per_uid_nproc: bool) -> list[str]:
 def kernel_env(work: Path) -> dict[str, str]:
     """A minimal environment: no inherited secrets, caches and HOME inside the work dir."""
     env = {
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/local/bin:/usr/bin:/bin",
+        "PATH": os.path.dirname(os.path.abspath(sys.executable)) + os.pathsep + "/usr/local/bin:/usr/bin:/bin",
         "PYTHONPATH": VIEW_MOUNT + os.pathsep + STARTUP_MOUNT,
         "HOME": str(work),
         "TMPDIR": str(work),
@@ -455,6 +455,10 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         kernel = super().format_kernel_cmd(extra_arguments)
+        # the interpreter as the grader was started ("../.venv/bin/python" from a subfolder) may pass
+        # through a folder the sandbox does not show: the kernel then never starts ("kernel died")
+        if os.sep in kernel[0]:
+            kernel[0] = os.path.abspath(kernel[0])
         has_cgroup = bool(self.cgroup and self.cgroup.dirs)
         limited = [*_rlimits(self.limits, self.isolated and not has_cgroup), *kernel]
         if not self.isolated:

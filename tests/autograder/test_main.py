@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from importlib import metadata
 import subprocess
 import sys
@@ -134,3 +135,17 @@ def test_regrade_fetch_exits_2_when_no_repository_of_the_shard_can_be_cloned(tmp
                  "2026-11-30T23:59:00Z", "--into", str(tmp_path / "shard"))
     assert result.returncode == 2 and "none of the shard's 2 repositories could be cloned" in result.stderr
     assert "missing-a: - could not fetch the repository" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_an_interpreter_named_through_a_folder_the_sandbox_hides_still_grades(tmp_path):
+    """``../.venv/bin/python -m autograder grade`` from a subfolder: the kernel is started as the
+    interpreter's plain path, not through a folder (here one in the grader's /tmp) it cannot see."""
+    detour = tmp_path / "elsewhere"
+    detour.mkdir()
+    python = os.path.relpath(sys.executable, detour)  # "../../…/.venv/bin/python": sys.executable keeps the ".."
+    result = subprocess.run([python, "-m", "autograder", "grade", str(SOLUTION), *FAST, "--json",
+                             str(tmp_path / "r.json")], capture_output=True, text=True, cwd=detour)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert json.loads((tmp_path / "r.json").read_text())["score"] == FULL
