@@ -70,7 +70,9 @@ def bounded(data: Any) -> Any:
             raise BadReply(f"an answer nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, list):
             for i, item in enumerate(node):
-                if type(item) in _FINAL:  # the bulk of an array's items: counted here, never queued
+                kind = type(item)  # the bulk of an array's items hold nothing that _leaf would change:
+                if (kind in _FINAL or (kind is int and -MAX_INT < item < MAX_INT)  # counted, never queued
+                        or (kind is str and len(item) <= MAX_STRING)):
                     nodes += 1
                 else:
                     node[i] = _leaf(item)
@@ -90,7 +92,7 @@ def bounded(data: Any) -> Any:
     return _leaf(data)
 
 
-#: exact types of items that hold nothing and that ``_leaf`` keeps as they are
+#: exact types of items that hold nothing and that ``_leaf`` always keeps as they are
 _FINAL = frozenset({float, bool, type(None)})
 
 

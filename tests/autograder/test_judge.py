@@ -99,9 +99,10 @@ def test_nesting_50000_deep_is_refused_without_recursion_error():
 
 
 def test_the_items_of_a_flat_array_count_towards_the_size_limit():
-    """Floats, booleans and None are counted where they sit (not queued one by one): the limit still holds."""
+    """Plain items (floats, booleans, None, ints and short strings) are counted where they sit, not queued
+    one by one: the limit still holds."""
     assert bounded([0.5] * (MAX_NODES - 1)) == [0.5] * (MAX_NODES - 1)  # with the list itself: MAX_NODES
-    for leaf in (0.5, True, None):
+    for leaf in (0.5, True, None, 3, "x"):
         with pytest.raises(BadReply, match="items"):
             bounded([leaf] * MAX_NODES)
 
