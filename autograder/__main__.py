@@ -94,6 +94,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .grade import grade_submission
     from .notebook import SubmissionError
     from .report import text_summary
+    from .runner import KernelStartError
     from .sandbox import IsolationUnavailable, isolation_note, require_isolation
 
     try:
@@ -106,7 +107,7 @@ def _grade(args: argparse.Namespace) -> int:
         return _grade_folder(args, target)
     try:
         report = grade_submission(target, args.lab, _limits(args), args.seed)
-    except SubmissionError as err:
+    except (SubmissionError, KernelStartError) as err:
         return _ungradable(args, str(err))
     _write_reports(args, report)
     if not report.isolation.get("isolated"):

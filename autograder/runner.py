@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from .sandbox import (
     reset_workdir,
 )
 
-__all__ = ["CellRun", "KernelRunner"]
+__all__ = ["CellRun", "KernelRunner", "KernelStartError"]
 
 #: restarts of one submission's kernel (each replays the good cells; the total time limit bounds them too)
 MAX_RESTARTS = 8
@@ -49,6 +50,15 @@ MAX_RESTARTS = 8
 MAX_MESSAGE_BYTES = 8 << 20
 _RECORDED = ("stream", "display_data", "execute_result", "error")
 _ERROR_TEXT = 300
+
+
+class KernelStartError(RuntimeError):
+    """The first kernel of a grading run never started: the grading machine's fault, no submitted code ran."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(f"the grading kernel did not start ({clean(cause, 120)}); none of the submission ran. "
+                         f"Check that `{sys.executable} -m ipykernel_launcher` runs in the sandbox on this "
+                         "machine (autograder/README.md, section \"The sandbox\").")
 
 
 @dataclass
@@ -186,8 +196,10 @@ class KernelRunner:
     def __enter__(self) -> KernelRunner:
         try:
             self._start()
-        except BaseException:
+        except BaseException as err:
             release_workdir(self.work)
+            if type(err) is RuntimeError:  # jupyter_client's "Kernel died before replying", "didn't respond"
+                raise KernelStartError(err) from err
             raise
         return self
 

@@ -149,3 +149,21 @@ def test_an_interpreter_named_through_a_folder_the_sandbox_hides_still_grades(tm
                              str(tmp_path / "r.json")], capture_output=True, text=True, cwd=detour)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert json.loads((tmp_path / "r.json").read_text())["score"] == FULL
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_a_kernel_that_never_starts_exits_2_and_says_it_is_the_grading_machine(tmp_path, monkeypatch, capsys):
+    """Not a traceback: the grader says its kernel did not start and what to check; the report says 0."""
+    from autograder.__main__ import main
+    from autograder.sandbox import SandboxKernelManager
+
+    launch = SandboxKernelManager.format_kernel_cmd
+    monkeypatch.setattr(SandboxKernelManager, "format_kernel_cmd",  # an interpreter that is not there
+                        lambda self, extra_arguments=None: [a.replace(sys.executable, "/nonexistent/python")
+                                                  for a in launch(self, extra_arguments)])
+    assert main(["grade", str(SOLUTION), *FAST, "--json", str(tmp_path / "r.json")]) == 2
+    error = capsys.readouterr().err
+    assert "the grading kernel did not start" in error and "none of the submission ran" in error
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["score"] == 0 and "the grading kernel did not start" in report["errors"][0]
