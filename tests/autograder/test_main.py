@@ -159,9 +159,11 @@ def test_a_kernel_that_never_starts_exits_2_and_says_it_is_the_grading_machine(t
     from autograder.sandbox import SandboxKernelManager
 
     launch = SandboxKernelManager.format_kernel_cmd
-    monkeypatch.setattr(SandboxKernelManager, "format_kernel_cmd",  # an interpreter that is not there
-                        lambda self, extra_arguments=None: [a.replace(sys.executable, "/nonexistent/python")
-                                                  for a in launch(self, extra_arguments)])
+
+    def missing_interpreter(self, extra_arguments=None):  # an interpreter that is not there
+        return [a.replace(sys.executable, "/nonexistent/python") for a in launch(self, extra_arguments)]
+
+    monkeypatch.setattr(SandboxKernelManager, "format_kernel_cmd", missing_interpreter)
     assert main(["grade", str(SOLUTION), *FAST, "--json", str(tmp_path / "r.json")]) == 2
     error = capsys.readouterr().err
     assert "the grading kernel did not start" in error and "none of the submission ran" in error
