@@ -49,9 +49,20 @@ def _expected(lab_id: str, variant: Variant) -> dict[str, bool]:
     return {ex.name: ex.name not in variant.wrong for ex in get_lab(lab_id).exercises}
 
 
+_CHECKED: dict[tuple[str, str], dict[str, bool]] = {}
+
+
 def check_verdicts(lab_id: str, variant: Variant) -> dict[str, bool]:
-    """Exercise -> whether ``check()`` says correct, run as the notebook runs it: the notebook's definitions
-    executed as cells (IPython's ``In`` holds them), then ``check(name)`` on the names they define."""
+    """Exercise -> whether ``check()`` says correct (worked out once per variant: two tests compare with it)."""
+    key = (lab_id, variant.name)
+    if key not in _CHECKED:
+        _CHECKED[key] = _run_check(lab_id, variant)
+    return _CHECKED[key]
+
+
+def _run_check(lab_id: str, variant: Variant) -> dict[str, bool]:
+    """``check()`` run as the notebook runs it: the notebook's definitions executed as cells (IPython's
+    ``In`` holds them), then ``check(name)`` on the names they define."""
     lab = get_lab(lab_id)
     cells = definitions(_notebook(lab_id, variant), {ex.name for ex in lab.exercises if ex.kind == "values"})
     namespace = {"__name__": "__main__", "In": ["", *cells], "check": check}
