@@ -76,8 +76,12 @@ def encode(
 
 def _encode_missing(texts: list[str], found: list[np.ndarray | None], model, model_name: str, batch_size: int,
                     progress: bool) -> np.ndarray:
-    """``found`` completed by encoding the texts it lacks (each once), as :func:`encode` returns it."""
-    missing = sorted({t for t, v in zip(texts, found, strict=True) if v is None})
+    """``found`` completed by encoding the texts it lacks (each once), as :func:`encode` returns it.
+
+    The texts go to the model shortest first, so each batch holds texts of about one length: a batch
+    is padded to its longest text, and batches of mixed lengths made encoding 2.5 times slower
+    (871 ChatterBot answers: 21.0 s against 8.3 s on one thread)."""
+    missing = sorted({t for t, v in zip(texts, found, strict=True) if v is None}, key=lambda t: (len(t), t))
     if missing:
         if model is None:
             from ..data.minilm import load_sentence_model

@@ -74,9 +74,11 @@ class CountingModel:
 
     def __init__(self):
         self.seen: list[str] = []
+        self.batches: list[list[str]] = []
 
     def encode(self, texts, batch_size=32, normalize_embeddings=True, **_):
         self.seen += list(texts)
+        self.batches.append(list(texts))
         out = np.array([[len(t), sum(map(ord, t)) % 7 + 1, 1.0] for t in texts], dtype=np.float32)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
@@ -92,6 +94,20 @@ def test_encode_sends_only_unseen_texts_to_the_model(tmp_path, monkeypatch):
     np.testing.assert_array_equal(again[1], again[3])
     encode(["a cat"], model=model, model_name="another model")
     assert model.seen[-1] == "a cat"  # the cache is keyed by the model too
+
+
+def test_encode_batches_texts_of_about_one_length_and_answers_in_the_callers_order(tmp_path, monkeypatch):
+    """A batch is padded to its longest text: sending the texts shortest first keeps the padding small."""
+    monkeypatch.setenv("EMBEDLAB_CACHE", str(tmp_path))
+    rng = np.random.default_rng(0)
+    texts = [f"{i:02d} " + " ".join(["word"] * int(n)) for i, n in enumerate(rng.integers(1, 200, 70))]
+    model = CountingModel()
+    vectors = encode(texts, model=model, model_name="fake", batch_size=32)
+    assert [len(b) for b in model.batches] == [32, 32, 6]
+    longest = [max(map(len, b)) for b in model.batches]
+    shortest = [min(map(len, b)) for b in model.batches]
+    assert longest[0] <= shortest[1] and longest[1] <= shortest[2]
+    np.testing.assert_array_equal(vectors, CountingModel().encode(texts))  # row i is texts[i]
 
 
 def test_encode_refuses_an_empty_list():
