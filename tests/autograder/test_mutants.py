@@ -12,16 +12,20 @@ Run ``pytest tests/autograder/test_mutants.py -m slow -s`` to see the lowest mut
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
-import pickle
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
 
+from autograder import evaluate as evaluate_module
 from autograder.evaluate import draw_cases
 from autograder.labs import LABS
-from autograder.spec import PUBLIC_SEED, Exercise
+from autograder.spec import PUBLIC_SEED, Case, Exercise
 
 from agtest_helpers import judge_in_process
 from mutants import PARTLY_CAUGHT, REGISTRY, mutants_of
@@ -32,27 +36,30 @@ MAX_KEPT = 0.25  # a mutant keeps at most a quarter of the points
 EXERCISES = [pytest.param(lab.id, ex.name, id=f"{lab.id}-{ex.name}") for lab in LABS.values() for ex in lab.exercises]
 
 
-def _remembered(fn):
-    """``fn`` computed once per input (by value): the reference answers the same cases for every mutant."""
-    answers: dict[bytes, object] = {}
-
-    def remembered(*args):
-        key = pickle.dumps(args)
-        if key not in answers:
-            answers[key] = fn(*args)
-        return answers[key]
-    return remembered
-
-
 @functools.lru_cache(maxsize=64)
 def _drawn(lab_id: str, name: str, seed: int) -> Exercise:
-    """The exercise with the cases of ``seed`` drawn once and its reference remembered, without its near
-    misses (they choose the message, not the score): judging it on ``seed`` scores like the real exercise,
-    only faster for many mutants."""
+    """The exercise with the cases of ``seed`` drawn once, without its near misses (they choose the message,
+    not the score): judging it on ``seed`` scores like the real exercise, only faster for many mutants."""
     exercise = LABS[lab_id].exercise(name)
     cases = draw_cases(exercise, np.random.default_rng(seed))
-    return dataclasses.replace(exercise, cases=lambda rng: cases, reference=_remembered(exercise.reference),
-                               near_misses=())
+    return dataclasses.replace(exercise, cases=lambda rng: cases, near_misses=())
+
+
+@contextlib.contextmanager
+def _expected_answers_remembered() -> Iterator[None]:
+    """The grader's expected answer to each case worked out once (by ``evaluate``, the first time) and
+    reused for every later mutant judged on the same case object: the reference's answer cannot change.
+    A fifth of the suite's time otherwise (the answer copied, computed and made plain again per mutant)."""
+    compute = evaluate_module._expected
+    answers: dict[int, tuple[Case, Any]] = {}  # id -> (the case, kept alive so its id is not reused; answer)
+
+    def expected(exercise: Exercise, case: Case) -> Any:
+        if id(case) not in answers:
+            answers[id(case)] = (case, compute(exercise, case))
+        return answers[id(case)][1]
+
+    with mock.patch.object(evaluate_module, "_expected", expected):
+        yield
 
 
 @functools.cache  # the 50-seed test and the per-lab record share one run
@@ -62,9 +69,10 @@ def kept_fractions(lab_id: str, name: str, seeds: tuple[int, ...]) -> dict[str, 
     if exercise.kind == "values":  # no cases: the values do not depend on the seed
         return {label: [judge_in_process(exercise, mutant).score / exercise.points]
                 for label, mutant in mutants_of(lab_id, exercise).items()}
-    return {label: [judge_in_process(_drawn(lab_id, name, seed), (mutant,), seed).score / exercise.points
-                    for seed in seeds]
-            for label, mutant in mutants_of(lab_id, exercise).items()}
+    with _expected_answers_remembered():
+        return {label: [judge_in_process(_drawn(lab_id, name, seed), (mutant,), seed).score / exercise.points
+                        for seed in seeds]
+                for label, mutant in mutants_of(lab_id, exercise).items()}
 
 
 def _too_good(lab_id: str, name: str, seeds: tuple[int, ...], kept=kept_fractions) -> list[str]:
