@@ -312,20 +312,27 @@ def test_code_and_outputs_do_not_scroll_sideways_at_1280px(page, desktop_visit):
 
 # -- length, width and weight of every page (issue 20) ---------------------------------------------
 
+@pytest.fixture(scope="module")
+def phone_tab(browser):
+    """One phone tab that visits every page in turn, as a reader paging through the book does: a page's
+    width and height do not depend on what the browser kept from the page before, and a fresh context
+    per page cost a third of the browser's work."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("page", toc_pages())
-def test_page_is_short_fits_a_phone_and_stays_light(page, base_url, browser, desktop_visit):
+def test_page_is_short_fits_a_phone_and_stays_light(page, base_url, phone_tab, desktop_visit):
     """At 1280 px at most 15,000 px tall, at 390 px no wider than the screen, and at most 3 MB
     transferred on a first visit (1 MB for a page without figures); the figures go to
     test-artifacts/page-metrics/ for the README."""
     visit = desktop_visit(page)
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    try:
-        tab = context.new_page()
-        _settle(tab, f"{base_url}/{page}.html")
-        phone_width = tab.evaluate("() => document.documentElement.scrollWidth")
-        phone_height = tab.evaluate("() => document.documentElement.scrollHeight")
-    finally:
-        context.close()
+    _settle(phone_tab, f"{base_url}/{page}.html")
+    phone_width = phone_tab.evaluate("() => document.documentElement.scrollWidth")
+    phone_height = phone_tab.evaluate("() => document.documentElement.scrollHeight")
 
     height, transferred = visit.height, visit.transferred
     total = sum(size for _, size in transferred)
