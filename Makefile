@@ -46,13 +46,13 @@ ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 test: $(STAMP)  ## the whole suite: unit, autograder, the chapters (executed once, in the build) and the site in a browser
 	$(PY) -m autograder assign --check
-	$(ONE_THREAD) $(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
+	$(ONE_THREAD) $(PY) -m pytest -n $(WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25 $(PYTEST_ARGS)
 
 test-colab: $(STAMP)  ## the Colab-like run: generated chapters and labs in a fresh venv (minutes)
 	$(PY) -m pytest -m colab tests/book/test_colab_run.py -s $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## unit tests only (seconds)
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --no-loadscope-reorder -m "not slow" $(PYTEST_ARGS)
 
 assign: $(STAMP)  ## regenerate labs/ from solutions/
 	$(PY) -m autograder assign
