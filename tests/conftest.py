@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 BOOK_TESTS = Path(__file__).parent / "book"
+#: a sandboxed group of this many tests grades in bulk (computes) rather than probing edge cases (waits)
+LARGE_GROUP = 40
 
 
 def xdist_group_of(path: Path) -> str:
@@ -34,14 +36,29 @@ def pytest_collection_modifyitems(config, items):
 
 def order_for_workers(items: list) -> None:
     """Sort ``items`` (stable) into the order the workers take their groups (``make test`` passes
-    ``--no-loadscope-reorder``): the book first (the longest: it executes the chapters two at a time);
-    then the groups that run notebooks in the sandbox, whose timeouts and restarts mostly wait, while
-    the chapters keep both cores busy; then the other slow groups (all computing: mutants, sweeps);
-    the quick unit tests last, to fill the end. Larger groups first within each kind. pytest-xdist's
-    own order (most tests first) left files of a few slow tests, which wait on timeouts, to the end."""
-    def kinds(marker: str) -> set[str]:
-        return {_group(i) for i in items if i.get_closest_marker(marker)}
+    ``--no-loadscope-reorder``), so that waiting overlaps computing:
 
-    sizes, sandboxed, slow = Counter(map(_group, items)), kinds("notebooks"), kinds("slow")
-    items.sort(key=lambda item: (_group(item) != "book", _group(item) not in sandboxed, _group(item) not in slow,
-                                 -sizes[_group(item)]))
+    1. the book (the longest: it executes the chapters two at a time, keeping both cores busy);
+    2. meanwhile, on the other worker, the groups that grade a few notebooks in the sandbox, smallest
+       first: hostile and edge cases, which mostly wait on timeouts, restarts and kernels starting;
+    3. the large sandboxed groups (every lab's solution, the plausible notebooks), which compute, while
+       the book's worker drives the browser; then the other slow groups (mutants, sweeps), largest first;
+    4. the quick unit tests, to fill the end.
+
+    pytest-xdist's own order (most tests first) left the groups of a few slow tests, which wait, to the
+    end, with one worker idle beside them."""
+    sizes = Counter(map(_group, items))
+    sandboxed = {_group(i) for i in items if i.get_closest_marker("notebooks")}
+    slow = {_group(i) for i in items if i.get_closest_marker("slow")}
+    large = {group for group in sandboxed if sizes[group] >= LARGE_GROUP}
+
+    def rank(item) -> tuple[int, int]:
+        group = _group(item)
+        if group == "book":
+            return 0, 0
+        if group in sandboxed and group not in large:
+            return 1, sizes[group]
+        if group in slow:
+            return 2, -sizes[group]
+        return 3, -sizes[group]
+    items.sort(key=rank)

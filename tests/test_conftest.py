@@ -25,15 +25,16 @@ class _Item:
         return self.marks.get(name)
 
 
-def test_the_book_first_then_sandboxed_then_other_slow_groups_largest_first_then_the_quick_ones():
+def test_the_book_then_small_sandboxed_groups_then_large_and_other_slow_ones_then_the_quick_ones():
+    conftest = _conftest()
+    bulk = [_Item(f"variant{i}", "plausible.py", "slow", "notebooks") for i in range(conftest.LARGE_GROUP)]
     items = [_Item("unit1", "a.py"), _Item("unit2", "a.py"), _Item("unit3", "a.py"),
              _Item("sweep", "analogies.py", "slow"),
-             _Item("grade", "hostile.py", "slow", "notebooks"), _Item("quick_too", "hostile.py"),
+             _Item("timeout", "hostile.py", "slow", "notebooks"), _Item("quick_too", "hostile.py"),
              _Item("page", "book"),
+             _Item("kill", "streams.py", "slow", "notebooks"),
              _Item("mutant1", "mutants.py", "slow"), _Item("mutant2", "mutants.py", "slow"),
-             _Item("variant1", "plausible.py", "slow", "notebooks"), _Item("check1", "plausible.py"),
-             _Item("variant2", "plausible.py", "slow", "notebooks"),
-             _Item("unit4", "b.py")]
-    _conftest().order_for_workers(items)
-    assert [i.name for i in items] == ["page", "variant1", "check1", "variant2", "grade", "quick_too",
+             *bulk, _Item("unit4", "b.py")]
+    conftest.order_for_workers(items)
+    assert [i.name for i in items] == ["page", "kill", "timeout", "quick_too", *[b.name for b in bulk],
                                        "mutant1", "mutant2", "sweep", "unit1", "unit2", "unit3", "unit4"]
