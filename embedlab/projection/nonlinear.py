@@ -6,9 +6,10 @@ code from disk. Before umap is imported we therefore point numba's cache at
 ``<embedlab cache>/numba`` (unless ``NUMBA_CACHE_DIR`` is already set), and after it
 is imported we let numba cache the few umap functions declared without ``cache=True``
 (they alone cost every later process 12 s of compiling on its first fit), so the
-second process that fits UMAP reuses what the first one compiled; a process's first fit waits
-while another process makes its first (:func:`embedlab.cache.cache_lock`), so the two do not
-compile the same code side by side.
+second process that fits UMAP reuses what the first one compiled; a process's first import and
+fit wait while another process makes its own (:func:`embedlab.cache.cache_lock`), so the two do not
+compile the same code side by side (importing umap compiles pynndescent's functions: two chapters
+importing it at once cost 12 s more CPU than one after the other).
 
 t-SNE runs on one OpenMP thread: scikit-learn's Barnes-Hut gradient sums in thread
 order, so the thread count changes the picture slightly, and with other processes
@@ -105,25 +106,26 @@ def umap(X, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0, n_compo
         raise ValueError(f"n_neighbors must be from 2 to {X.shape[0] - 1}; got {n_neighbors}.")
     if not 0.0 <= min_dist <= 1.0:
         raise ValueError(f"min_dist must lie in [0, 1]; got {min_dist}.")
-    umap_module = _umap_module()
-    model = umap_module.UMAP(n_neighbors=n_neighbors, min_dist=min_dist, n_components=n_components,
-                             metric=metric, random_state=int(seed), n_jobs=1)
-    with warnings.catch_warnings(), _first_fit_in_this_process():
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"umap\.")
-        return model.fit_transform(X).astype(np.float32)
+    with _first_use_in_this_process():
+        umap_module = _umap_module()
+        model = umap_module.UMAP(n_neighbors=n_neighbors, min_dist=min_dist, n_components=n_components,
+                                 metric=metric, random_state=int(seed), n_jobs=1)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"umap\.")
+            return model.fit_transform(X).astype(np.float32)
 
 
 _compiled = False
 
 
 @contextmanager
-def _first_fit_in_this_process() -> Iterator[None]:
-    """The first UMAP fit of a process compiles UMAP (or loads it from numba's cache): one process
-    at a time, so two chapters executing side by side do not both compile what one can share."""
+def _first_use_in_this_process() -> Iterator[None]:
+    """A process's first import of umap and first fit compile code (or load it from numba's cache): one
+    process at a time, so two chapters executing side by side do not both compile what one can share."""
     global _compiled
     if _compiled:
         yield
         return
-    with cache_lock("numba", "first UMAP fit"):
+    with cache_lock("numba", "first use of UMAP"):
         yield
     _compiled = True

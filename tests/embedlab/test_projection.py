@@ -171,6 +171,42 @@ def test_a_second_process_fits_umap_without_compiling_it_again():
             if not (how["cached"] and how["from_disk"])} == {}
 
 
+def test_a_process_imports_umap_and_fits_it_first_under_the_lock(monkeypatch):
+    """Importing umap compiles pynndescent's functions: two chapters doing it side by side compiled them
+    twice. The first import and fit of a process happen under the lock, later fits without it."""
+    from contextlib import contextmanager
+
+    from embedlab.projection import nonlinear
+
+    events: list[str] = []
+
+    @contextmanager
+    def lock(namespace, name):
+        events.append("lock")
+        yield
+        events.append("unlock")
+
+    class FakeUMAP:
+        def __init__(self, n_components, **_):
+            self.n_components = n_components
+
+        def fit_transform(self, X):
+            events.append("fit")
+            return np.zeros((len(X), self.n_components))
+
+    def import_umap():
+        events.append("import")
+        return type("umap_module", (), {"UMAP": FakeUMAP})
+
+    monkeypatch.setattr(nonlinear, "cache_lock", lock)
+    monkeypatch.setattr(nonlinear, "_umap_module", import_umap)
+    monkeypatch.setattr(nonlinear, "_compiled", False)
+    X = np.random.default_rng(0).normal(size=(30, 4))
+    umap(X, n_neighbors=5)
+    umap(X, n_neighbors=5)
+    assert events == ["lock", "import", "fit", "unlock", "import", "fit"]
+
+
 @pytest.mark.slow
 def test_projection_report_measures_every_method_on_the_same_points():
     X, labels = _clusters()
