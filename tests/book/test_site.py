@@ -360,27 +360,22 @@ def _overlapping(boxes: list[list[float]]) -> list[tuple[int, int]]:
             and min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1]
 
 
-def test_heatmap_is_readable_on_a_phone(base_url, browser):
+def test_heatmap_is_readable_on_a_phone(base_url, phone_tab):
     """Chapter 3's 20 x 20 similarity heatmap at 390 px: fits, title not clipped, labels apart."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
-    try:
-        tab = context.new_page()
-        tab.goto(f"{base_url}/book/03_cosine_similarity.html", wait_until="load", timeout=120_000)
-        figure = tab.locator("div.plotly-graph-div").first
-        figure.scroll_into_view_if_needed()
-        figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15000)
-        svg = figure.locator("svg.main-svg").first.bounding_box()
-        assert svg["x"] >= 0 and svg["x"] + svg["width"] <= 390 + 1, f"the figure is wider than the phone: {svg}"
-        title = figure.locator("g.g-gtitle text").first.bounding_box()
-        assert title["x"] >= svg["x"] - 1 and title["x"] + title["width"] <= svg["x"] + svg["width"] + 1, title
-        for axis in ("xtick", "ytick"):
-            boxes = figure.evaluate(f"(gd) => ({_TICK_BOXES})(gd, 'g.{axis} text')")
-            assert len(boxes) == 20 and _overlapping(boxes) == [], f"{axis} labels overlap at 390 px"
-        assert figure.locator("g.textpoint, g.hm text").count() == 0, "cell values printed on a phone"
-        ARTIFACTS.mkdir(exist_ok=True)
-        tab.screenshot(path=str(ARTIFACTS / "mobile-heatmap.png"))
-    finally:
-        context.close()
+    phone_tab.goto(f"{base_url}/book/03_cosine_similarity.html", wait_until="load", timeout=120_000)
+    figure = phone_tab.locator("div.plotly-graph-div").first
+    figure.scroll_into_view_if_needed()
+    figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15000)
+    svg = figure.locator("svg.main-svg").first.bounding_box()
+    assert svg["x"] >= 0 and svg["x"] + svg["width"] <= 390 + 1, f"the figure is wider than the phone: {svg}"
+    title = figure.locator("g.g-gtitle text").first.bounding_box()
+    assert title["x"] >= svg["x"] - 1 and title["x"] + title["width"] <= svg["x"] + svg["width"] + 1, title
+    for axis in ("xtick", "ytick"):
+        boxes = figure.evaluate(f"(gd) => ({_TICK_BOXES})(gd, 'g.{axis} text')")
+        assert len(boxes) == 20 and _overlapping(boxes) == [], f"{axis} labels overlap at 390 px"
+    assert figure.locator("g.textpoint, g.hm text").count() == 0, "cell values printed on a phone"
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone_tab.screenshot(path=str(ARTIFACTS / "mobile-heatmap.png"))
 
 
 # -- chapter 6's projector (the widget itself: tests/embedlab/test_projector_page.py) -----------------

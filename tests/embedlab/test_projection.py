@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -174,8 +175,6 @@ def test_a_second_process_fits_umap_without_compiling_it_again():
 def test_a_process_imports_umap_and_fits_it_first_under_the_lock(monkeypatch):
     """Importing umap compiles pynndescent's functions: two chapters doing it side by side compiled them
     twice. The first import and fit of a process happen under the lock, later fits without it."""
-    from contextlib import contextmanager
-
     from embedlab.projection import nonlinear
 
     events: list[str] = []
