@@ -7,19 +7,24 @@ from pathlib import Path
 
 import pytest
 
-BOOK_TESTS = Path(__file__).parent / "book"
+TESTS = Path(__file__).parent
+#: the group of every test file that uses the built site: one worker builds it once and runs them all
+SITE_GROUP = "book"
 #: a sandboxed group of this many tests grades in bulk (computes) rather than probing edge cases (waits)
 LARGE_GROUP = 40
 
 
-def xdist_group_of(path: Path) -> str:
-    """The pytest-xdist group of a test file (``make test`` runs two workers with ``--dist loadgroup``).
+def xdist_groups(items: list) -> dict[Path, str]:
+    """The pytest-xdist group of each test file (``make test`` runs two workers with ``--dist loadgroup``).
 
     A file's tests stay on one worker, so its module fixtures (a lab graded once, a browser) are made
-    once; the book's tests share one worker, which builds the site once (the ``site`` fixture) while
-    the other worker runs the rest.
+    once. The files with a test that uses the built site (the ``site`` fixture) share one group, whose
+    worker builds the book once; the other files, the book's own unit tests included, run on either
+    worker, so a file that executes small books of its own can run beside the build.
     """
-    return "book" if BOOK_TESTS in path.parents else path.relative_to(BOOK_TESTS.parent).as_posix()
+    paths = {Path(str(item.path)) for item in items}
+    using_site = {Path(str(item.path)) for item in items if "site" in getattr(item, "fixturenames", ())}
+    return {path: SITE_GROUP if path in using_site else path.relative_to(TESTS).as_posix() for path in paths}
 
 
 def _group(item) -> str:
@@ -28,9 +33,10 @@ def _group(item) -> str:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks to group the tests
 def pytest_collection_modifyitems(config, items):
+    groups = xdist_groups(items)
     for item in items:
         if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(xdist_group_of(Path(str(item.path)))))
+            item.add_marker(pytest.mark.xdist_group(groups[Path(str(item.path))]))
     order_for_workers(items)
 
 
@@ -38,9 +44,11 @@ def order_for_workers(items: list) -> None:
     """Sort ``items`` (stable) into the order the workers take their groups (``make test`` passes
     ``--no-loadscope-reorder``), so that waiting overlaps computing:
 
-    1. the book (the longest: it executes the chapters two at a time, keeping both cores busy);
-    2. meanwhile, on the other worker, the groups that grade a few notebooks in the sandbox, smallest
-       first: hostile and edge cases, which mostly wait on timeouts, restarts and kernels starting;
+    1. the built site's tests (the longest group: its build executes the chapters two at a time, keeping
+       both cores busy);
+    2. meanwhile, on the other worker, the groups that execute a few notebooks (graded in the sandbox, or
+       small books of their own), smallest first: hostile and edge cases, which mostly wait on timeouts,
+       restarts and kernels starting;
     3. the large sandboxed groups (every lab's solution, the plausible notebooks), which compute, while
        the book's worker drives the browser; then the other slow groups (mutants, sweeps), largest first;
     4. the quick unit tests, to fill the end.
@@ -54,7 +62,7 @@ def order_for_workers(items: list) -> None:
 
     def rank(item) -> tuple[int, int]:
         group = _group(item)
-        if group == "book":
+        if group == SITE_GROUP:
             return 0, 0
         if group in sandboxed and group not in large:
             return 1, sizes[group]

@@ -38,3 +38,21 @@ def test_the_book_then_small_sandboxed_groups_then_large_and_other_slow_ones_the
     conftest.order_for_workers(items)
     assert [i.name for i in items] == ["page", "kill", "timeout", "quick_too", *[b.name for b in bulk],
                                        "mutant1", "mutant2", "sweep", "unit1", "unit2", "unit3", "unit4"]
+
+
+class _Collected:
+    def __init__(self, path: Path, *fixtures: str):
+        self.path, self.fixturenames = path, list(fixtures)
+
+
+def test_the_files_that_use_the_built_site_share_its_group_and_the_others_keep_their_own():
+    conftest = _conftest()
+    tests = conftest.TESTS
+    site_page, site_unit = tests / "book" / "test_site.py", tests / "book" / "test_claims.py"
+    own_books, grading = tests / "book" / "test_execution_cache.py", tests / "autograder" / "test_batch.py"
+    items = [_Collected(site_page, "site", "browser"), _Collected(site_page, "browser"),
+             _Collected(site_unit, "tmp_path"), _Collected(site_unit, "site"),
+             _Collected(own_books, "tmp_path"), _Collected(grading, "tmp_path")]
+    assert conftest.xdist_groups(items) == {
+        site_page: conftest.SITE_GROUP, site_unit: conftest.SITE_GROUP,  # a file stays whole
+        own_books: "book/test_execution_cache.py", grading: "autograder/test_batch.py"}
