@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 # pytest-xdist workers for `make test` and `make test-fast` (auto: one per CPU; WORKERS=0: one process)
 WORKERS ?= auto
+# the workers take whole test files in the order tests/conftest.py sets (the book's build first)
+XDIST  = -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 
 .PHONY: setup book colab linkcheck weights test test-colab test-fast assign bench lint clean
 
@@ -46,13 +48,13 @@ ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 test: $(STAMP)  ## the whole suite: unit, autograder, the chapters (executed once, in the build) and the site in a browser
 	$(PY) -m autograder assign --check
-	$(ONE_THREAD) $(PY) -m pytest -n $(WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25 $(PYTEST_ARGS)
+	$(ONE_THREAD) $(PY) -m pytest $(XDIST) --durations=25 $(PYTEST_ARGS)
 
 test-colab: $(STAMP)  ## the Colab-like run: generated chapters and labs in a fresh venv (minutes)
 	$(PY) -m pytest -m colab tests/book/test_colab_run.py -s $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## unit tests only (seconds)
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --no-loadscope-reorder -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not slow" $(PYTEST_ARGS)
 
 assign: $(STAMP)  ## regenerate labs/ from solutions/
 	$(PY) -m autograder assign

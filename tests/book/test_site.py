@@ -367,7 +367,7 @@ def test_heatmap_is_readable_on_a_phone(base_url, phone_tab):
     figure.scroll_into_view_if_needed()
     figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15000)
     svg = figure.locator("svg.main-svg").first.bounding_box()
-    assert svg["x"] >= 0 and svg["x"] + svg["width"] <= 390 + 1, f"the figure is wider than the phone: {svg}"
+    assert svg["x"] >= 0 and svg["x"] + svg["width"] <= PHONE["width"] + 1, f"the figure is wider than the phone: {svg}"
     title = figure.locator("g.g-gtitle text").first.bounding_box()
     assert title["x"] >= svg["x"] - 1 and title["x"] + title["width"] <= svg["x"] + svg["width"] + 1, title
     for axis in ("xtick", "ytick"):
